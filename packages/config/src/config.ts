@@ -1,0 +1,40 @@
+/** Typed, validated configuration. Field names follow the variables they come from. */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: string;
+  host: string;
+  port: number;
+  /** Empty when the operator left REDIS_URL unset (see `resolveRedisUrl`). */
+  redisUrl: string;
+  jobDataDir: string;
+  inlineWorker: boolean;
+  useDocker: boolean;
+  dockerHost: string;
+  defaultRuntime: string;
+  /** Runtime name -> image; always holds `defaultRuntime` -> JOB_RUN_IMAGE. */
+  runtimes: Record<string, string>;
+  queueName: string;
+  workerConcurrency: number;
+  limits: {
+    maxTimeoutSec: number;
+    maxCpuLimit: number;
+    maxMemLimitMb: number;
+    maxPidsLimit: number;
+  };
+  uploads: {
+    maxFiles: number;
+    maxFileBytes: number;
+    maxBodyBytes: number;
+  };
+  output: {
+    maxLogBytes: number;
+    maxArtifacts: number;
+    maxArtifactBytes: number;
+    tmpSizeMb: number;
+  };
+  syncGraceSec: number;
+  retry: {
+    attempts: number;
+    backoffMs: number;
+  };
+}
