@@ -1,0 +1,74 @@
+import type Docker from 'dockerode';
+import type { NetPolicy, SandboxLimits } from '../run-request';
+import { CODE_DIR, INPUT_DIR, OUTPUT_DIR, SANDBOX_UID } from './sandbox-paths';
+
+export interface ContainerOptionsInput {
+  image: string;
+  limits: SandboxLimits;
+  netPolicy: NetPolicy;
+  /** Network for `outbound` runs (a bridge the platform set up). */
+  outboundNetwork?: string;
+  /** Bytes for /workspace/code and /workspace/input each. */
+  filesBytes: number;
+  /** Bytes for /workspace/output: also the cap on one file (RLIMIT_FSIZE). */
+  outputBytes: number;
+  tmpBytes: number;
+  labels: Record<string, string>;
+  /** OCI runtime such as gVisor's `runsc`; default: the engine's. */
+  runtime?: string;
+}
+
+const mount = (opts: string) => `rw,noexec,nosuid,nodev,${opts}`;
+
+/**
+ * The hardened container every job runs in. PID 1 idles (behind Docker's init, which reaps
+ * what the program leaves) while files go in, the program runs and artifacts come out through
+ * `exec`: that way every workspace directory is a size-bounded tmpfs and no host path is mounted.
+ */
+export function containerOptions(input: ContainerOptionsInput): Docker.ContainerCreateOptions {
+  const memory = input.limits.memoryMb * 1024 * 1024;
+  return {
+    Image: input.image,
+    Cmd: ['sleep', 'infinity'],
+    Entrypoint: [],
+    // PID 1 idles as root (without any capability) so that the sandbox user, who may kill
+    // every process of its own uid, cannot end the container; every exec names its user.
+    User: '0:0',
+    WorkingDir: CODE_DIR,
+    // Only what the image defines; the program's environment is set per exec.
+    Env: [],
+    Labels: input.labels,
+    NetworkDisabled: input.netPolicy === 'none',
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: false,
+    HostConfig: {
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+      // Docker's default seccomp profile stays on: we add to it, never replace it.
+      SecurityOpt: ['no-new-privileges:true'],
+      Memory: memory,
+      MemorySwap: memory, // no swap beyond the limit
+      NanoCpus: Math.round(input.limits.cpus * 1e9),
+      PidsLimit: input.limits.pids,
+      Ulimits: [
+        { Name: 'nofile', Soft: 1024, Hard: 1024 },
+        { Name: 'fsize', Soft: input.outputBytes, Hard: input.outputBytes },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ],
+      IpcMode: 'private',
+      Init: true,
+      NetworkMode: input.netPolicy === 'none' ? 'none' : (input.outboundNetwork ?? 'bridge'),
+      AutoRemove: false,
+      LogConfig: { Type: 'none', Config: {} },
+      Tmpfs: {
+        '/tmp': mount(`size=${input.tmpBytes}`),
+        [CODE_DIR]: mount(`size=${input.filesBytes},mode=755`),
+        [INPUT_DIR]: mount(`size=${input.filesBytes},mode=755`),
+        [OUTPUT_DIR]: mount(`size=${input.outputBytes},mode=700,uid=${SANDBOX_UID},gid=${SANDBOX_UID}`),
+      },
+      ...(input.runtime ? { Runtime: input.runtime } : {}),
+    },
+  };
+}

@@ -1,0 +1,18 @@
+export interface DockerRunnerOptions {
+  /** Engine address (`unix:///var/run/docker.sock`, `tcp://host:2375`); default: the local socket. */
+  dockerHost?: string;
+  /** Cap on the number of artifact files per run. Default 100. */
+  maxArtifacts?: number;
+  /** Size of /workspace/output, the cap on all artifacts together. Default 100 MiB. */
+  maxArtifactBytes?: number;
+  /** Size of /workspace/code and /workspace/input each. Default 64 MiB. */
+  filesBytes?: number;
+  /** Size of /tmp. Default 64 MiB. */
+  tmpBytes?: number;
+  /** Labels put on every container (worker id, platform instance). */
+  labels?: Record<string, string>;
+  /** OCI runtime for sandboxes, e.g. `runsc`. Default: the engine's own. */
+  runtime?: string;
+  /** Docker network for `outbound` runs. */
+  outboundNetwork?: string;
+}

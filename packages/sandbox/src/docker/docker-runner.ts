@@ -1,0 +1,200 @@
+import type Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+import { extractArtifacts } from '../archive/extract-artifacts';
+import { packDirectories } from '../archive/pack-files';
+import { SandboxPlatformError } from '../errors/sandbox-platform-error';
+import type { RunRequest } from '../run-request';
+import type { RunResult, RunVerdict } from '../run-result';
+import type { SandboxRunner } from '../sandbox-runner';
+import { sandboxEnv, toEnvList } from '../sandbox-env';
+import { now } from '../timer';
+import { containerOptions } from './container-options';
+import { dockerClient } from './docker-client';
+import type { DockerRunnerOptions } from './docker-runner-options';
+import { platformError } from './platform-error';
+import { runExec } from './run-exec';
+import { CODE_DIR, INPUT_DIR, OUTPUT_DIR, SANDBOX_UID, WORKSPACE } from './sandbox-paths';
+
+const MiB = 1024 * 1024;
+const USER = `${SANDBOX_UID}:${SANDBOX_UID}`;
+/** Label on every sandbox container; its value is the job id. */
+export const JOB_LABEL = 'job-runner.job-id';
+
+/**
+ * Runs each job in its own hardened container, removed in a `finally` whatever happens.
+ * Files cross the boundary only as tar streams over `exec`, so this works the same when the
+ * worker itself runs in a container that talks to the host's engine.
+ */
+export class DockerRunner implements SandboxRunner {
+  readonly kind = 'docker' as const;
+  readonly docker: Docker;
+
+  constructor(private readonly opts: DockerRunnerOptions = {}) {
+    this.docker = dockerClient(opts.dockerHost);
+  }
+
+  async check(image: string): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (err) {
+      throw platformError('answer a ping', err);
+    }
+    try {
+      await this.docker.getImage(image).inspect();
+    } catch (err) {
+      throw platformError(`find image ${image}`, err, image);
+    }
+  }
+
+  async run(req: RunRequest): Promise<RunResult> {
+    const maxArtifactBytes = this.opts.maxArtifactBytes ?? 100 * MiB;
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer(
+        containerOptions({
+          image: req.image,
+          limits: req.limits,
+          netPolicy: req.netPolicy,
+          outboundNetwork: this.opts.outboundNetwork,
+          filesBytes: this.opts.filesBytes ?? 64 * MiB,
+          outputBytes: maxArtifactBytes,
+          tmpBytes: this.opts.tmpBytes ?? 64 * MiB,
+          labels: { ...this.opts.labels, ...req.labels, [JOB_LABEL]: req.jobId },
+          runtime: this.opts.runtime,
+        }),
+      );
+    } catch (err) {
+      throw platformError('create the sandbox container', err, req.image);
+    }
+    try {
+      try {
+        await container.start();
+      } catch (err) {
+        throw platformError('start the sandbox container', err, req.image);
+      }
+      await this.copyIn(container, req);
+      const run = await this.runProgram(container, req);
+      const probe = await this.endAndProbe(container);
+      const verdict: RunVerdict =
+        run.verdict ?? (run.exitCode === 0 ? 'succeeded' : run.exitCode === 137 && probe.oomKilled ? 'oom' : 'non-zero exit');
+      const artifacts =
+        verdict === 'canceled'
+          ? []
+          : await this.copyOut(container, req, {
+              maxFiles: this.opts.maxArtifacts ?? 100,
+              maxBytes: maxArtifactBytes,
+            });
+      return {
+        verdict,
+        exitCode: run.verdict ? null : run.exitCode,
+        durationMs: run.durationMs,
+        peakMemoryBytes: probe.peakMemoryBytes,
+        artifacts,
+      };
+    } finally {
+      await container.remove({ force: true, v: true }).catch(() => undefined);
+    }
+  }
+
+  private async copyIn(container: Docker.Container, req: RunRequest): Promise<void> {
+    let stderr = '';
+    const code = await runExec(container, {
+      cmd: ['tar', '-x', '--no-same-owner', '--no-same-permissions', '-C', WORKSPACE, '-f', '-'],
+      // Root without capabilities: it may write the root-owned code/input tmpfs, the user may not.
+      user: '0:0',
+      stdin: packDirectories([
+        { prefix: 'code', dir: req.codeDir },
+        { prefix: 'input', dir: req.inputDir },
+      ]),
+      onStderr: (c) => (stderr += c.toString()),
+    }).catch((err: unknown) => {
+      throw platformError('copy files into the sandbox', err);
+    });
+    if (code !== 0) throw new SandboxPlatformError(`copying files into the sandbox failed: ${stderr.trim() || `tar exited ${code}`}`);
+  }
+
+  private async runProgram(
+    container: Docker.Container,
+    req: RunRequest,
+  ): Promise<{ exitCode: number | null; verdict: RunVerdict | null; durationMs: number }> {
+    let verdict: RunVerdict | null = null;
+    let started = now();
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (why: RunVerdict) => {
+      if (verdict) return;
+      verdict = why;
+      void this.killProgram(container);
+    };
+    const onAbort = () => stop('canceled');
+    if (req.signal?.aborted) return { exitCode: null, verdict: 'canceled', durationMs: 0 };
+    req.signal?.addEventListener('abort', onAbort);
+    try {
+      const exitCode = await runExec(container, {
+        cmd: ['python3', `${CODE_DIR}/${req.entry}`, ...req.args],
+        user: USER,
+        workingDir: CODE_DIR,
+        env: toEnvList(sandboxEnv(req.jobId, { input: INPUT_DIR, output: OUTPUT_DIR }, req.env)),
+        onStdout: (c) => req.onOutput(c, 'stdout'),
+        onStderr: (c) => req.onOutput(c, 'stderr'),
+        onStarted: () => {
+          started = now();
+          timer = setTimeout(() => stop('timeout'), req.limits.timeoutSec * 1000);
+        },
+      }).catch((err: unknown) => {
+        throw platformError('run the program', err);
+      });
+      return { exitCode, verdict, durationMs: now() - started };
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Ends every process of the sandbox user; falls back to killing the container. */
+  private async killProgram(container: Docker.Container): Promise<void> {
+    const code = await runExec(container, { cmd: ['kill', '-9', '-1'], user: USER }).catch(() => null);
+    if (code === null) await container.kill().catch(() => undefined);
+  }
+
+  /**
+   * Kills whatever the program left running (daemons must not outlive the run, nor write more
+   * artifacts) and reads the memory cgroup: the OOM-kill counter tells the kernel's kill from
+   * ours, and the high-water mark is the peak memory.
+   */
+  private async endAndProbe(container: Docker.Container): Promise<{ oomKilled: boolean; peakMemoryBytes: number | null }> {
+    let out = '';
+    const script =
+      'kill -9 -1 2>/dev/null; ' +
+      'cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null | grep "^oom_kill "; ' +
+      'echo "peak $(cat /sys/fs/cgroup/memory/memory.max_usage_in_bytes /sys/fs/cgroup/memory.peak 2>/dev/null | head -n 1)"';
+    await runExec(container, { cmd: ['sh', '-c', script], user: USER, onStdout: (c) => (out += c.toString()) }).catch(
+      () => null,
+    );
+    const oom = /^oom_kill (\d+)/m.exec(out);
+    const peak = /^peak (\d+)/m.exec(out);
+    return { oomKilled: oom !== null && Number(oom[1]) > 0, peakMemoryBytes: peak ? Number(peak[1]) : null };
+  }
+
+  private async copyOut(
+    container: Docker.Container,
+    req: RunRequest,
+    limits: { maxFiles: number; maxBytes: number },
+  ): Promise<RunResult['artifacts']> {
+    const archive = new PassThrough();
+    const notice = req.onNotice ?? (() => undefined);
+    const extracted = extractArtifacts(archive, req.outputDir, limits, notice);
+    // Settled below; a rejection must not surface as unhandled while tar is still running.
+    extracted.catch(() => undefined);
+    let stderr = '';
+    await runExec(container, {
+      cmd: ['tar', '-c', '-C', OUTPUT_DIR, '-f', '-', '.'],
+      user: USER,
+      stdoutSink: archive,
+      onStderr: (c) => (stderr += c.toString()),
+    }).catch((err: unknown) => {
+      archive.destroy(err as Error);
+    });
+    if (stderr.trim()) notice(`collecting artifacts: ${stderr.trim().slice(0, 500)}`);
+    return extracted;
+  }
+}

@@ -1,0 +1,59 @@
+import type Docker from 'dockerode';
+import { Writable } from 'node:stream';
+
+export interface ExecOptions {
+  cmd: string[];
+  user: string;
+  env?: string[];
+  workingDir?: string;
+  /** Streamed to the process's stdin, which is closed at its end. */
+  stdin?: NodeJS.ReadableStream;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Receives the raw stdout stream instead of chunks (for archives); demuxed. */
+  stdoutSink?: Writable;
+  /** Called once the process is running, with a way to wait for its end. */
+  onStarted?: () => void;
+}
+
+const sink = (fn?: (chunk: Buffer) => void) =>
+  new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      fn?.(chunk);
+      cb();
+    },
+  });
+
+/** Runs a command in a running container and resolves with its exit code once it has ended. */
+export async function runExec(container: Docker.Container, opts: ExecOptions): Promise<number | null> {
+  const exec = await container.exec({
+    Cmd: opts.cmd,
+    User: opts.user,
+    Env: opts.env,
+    WorkingDir: opts.workingDir,
+    AttachStdin: Boolean(opts.stdin),
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+  });
+  const stream = (await exec.start({ hijack: true, stdin: Boolean(opts.stdin) })) as NodeJS.ReadWriteStream &
+    NodeJS.EventEmitter;
+  opts.onStarted?.();
+  const stdout = opts.stdoutSink ?? sink(opts.onStdout);
+  const stderr = sink(opts.onStderr);
+  await new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', reject);
+    container.modem.demuxStream(stream, stdout, stderr);
+    if (opts.stdin) opts.stdin.on('error', reject).pipe(stream);
+  });
+  if (opts.stdoutSink) opts.stdoutSink.end();
+  // The stream can end a moment before the engine records the exit code.
+  for (let i = 0; i < 50; i++) {
+    const info = await exec.inspect();
+    if (!info.Running) return info.ExitCode;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return null;
+}

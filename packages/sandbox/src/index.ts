@@ -1,0 +1,13 @@
+export type { RunRequest, SandboxLimits, NetPolicy, OutputStreamName } from './run-request';
+export type { RunResult, RunVerdict, ArtifactInfo } from './run-result';
+export type { SandboxRunner } from './sandbox-runner';
+export { SandboxPlatformError } from './errors/sandbox-platform-error';
+export { DockerRunner, JOB_LABEL } from './docker/docker-runner';
+export type { DockerRunnerOptions } from './docker/docker-runner-options';
+export { dockerClient } from './docker/docker-client';
+export { containerOptions } from './docker/container-options';
+export { LocalRunner } from './local/local-runner';
+export type { LocalRunnerOptions } from './local/local-runner';
+export { safeArtifactName } from './archive/artifact-name';
+export { sandboxEnv } from './sandbox-env';
+export * as sandboxPaths from './docker/sandbox-paths';

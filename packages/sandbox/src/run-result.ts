@@ -1,0 +1,18 @@
+/** Why a run ended; `succeeded` is the only good one. */
+export type RunVerdict = 'succeeded' | 'non-zero exit' | 'timeout' | 'oom' | 'canceled';
+
+export interface ArtifactInfo {
+  /** Path relative to the output directory, `/`-separated. */
+  name: string;
+  size: number;
+}
+
+export interface RunResult {
+  verdict: RunVerdict;
+  /** Exit code of the entry, or null when it never exited by itself (killed, never started). */
+  exitCode: number | null;
+  durationMs: number;
+  /** Peak memory of the sandbox (cgroup v1 max_usage), when the engine reports it. */
+  peakMemoryBytes: number | null;
+  artifacts: ArtifactInfo[];
+}
