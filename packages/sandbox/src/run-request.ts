@@ -28,6 +28,8 @@ export interface RunRequest {
   onOutput: (chunk: Buffer, stream: OutputStreamName) => void;
   /** Called for platform remarks worth showing to the user (skipped artifacts, ...). */
   onNotice?: (message: string) => void;
+  /** Told when the program starts and when its artifacts are being collected. */
+  onPhase?: (phase: 'running' | 'collecting') => void;
   /** Aborting ends the run at once with the `canceled` verdict. */
   signal?: AbortSignal;
   /** Extra labels on the container, e.g. the worker id. */

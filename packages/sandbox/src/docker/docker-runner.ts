@@ -77,6 +77,7 @@ export class DockerRunner implements SandboxRunner {
       const probe = await this.endAndProbe(container);
       const verdict: RunVerdict =
         run.verdict ?? (run.exitCode === 0 ? 'succeeded' : run.exitCode === 137 && probe.oomKilled ? 'oom' : 'non-zero exit');
+      if (verdict !== 'canceled') req.onPhase?.('collecting');
       const artifacts =
         verdict === 'canceled'
           ? []
@@ -137,6 +138,7 @@ export class DockerRunner implements SandboxRunner {
         onStdout: (c) => req.onOutput(c, 'stdout'),
         onStderr: (c) => req.onOutput(c, 'stderr'),
         onStarted: () => {
+          req.onPhase?.('running');
           started = now();
           timer = setTimeout(() => stop('timeout'), req.limits.timeoutSec * 1000);
         },

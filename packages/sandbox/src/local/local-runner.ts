@@ -40,6 +40,7 @@ export class LocalRunner implements SandboxRunner {
     };
     if (req.signal?.aborted) return { verdict: 'canceled', exitCode: null, durationMs: 0, peakMemoryBytes: null, artifacts: [] };
     const started = now();
+    req.onPhase?.('running');
     const child = spawn(this.opts.python ?? 'python3', [path.join(req.codeDir, req.entry), ...req.args], {
       cwd: req.codeDir,
       env,
@@ -70,6 +71,7 @@ export class LocalRunner implements SandboxRunner {
     });
     const durationMs = now() - started;
     const final: RunVerdict = verdict ?? (exitCode === 0 ? 'succeeded' : 'non-zero exit');
+    req.onPhase?.('collecting');
     const artifacts = await this.listArtifacts(req);
     return { verdict: final, exitCode: verdict ? null : exitCode, durationMs, peakMemoryBytes: null, artifacts };
   }

@@ -1,0 +1,53 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_REDIS_URL, type Config } from '@job-runner/config';
+import type { Logger } from '@job-runner/logger';
+import { redisAnswers } from './redis-answers';
+
+export interface ResolvedRedis {
+  url: string;
+  /** Stops the private redis-server, when one was started. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The Redis to use: REDIS_URL when set; else localhost:6379 when something answers there; else a
+ * private redis-server child (data under JOB_DATA_DIR/redis), when `startPrivate` allows it.
+ */
+export async function resolveRedis(config: Config, logger: Logger, startPrivate: boolean): Promise<ResolvedRedis> {
+  const none = { stop: async () => undefined };
+  if (config.redisUrl) return { url: config.redisUrl, ...none };
+  if ((await redisAnswers('127.0.0.1', 6379)) || !startPrivate) return { url: DEFAULT_REDIS_URL, ...none };
+
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error) {
+    throw new Error(
+      'REDIS_URL is unset, nothing answers on localhost:6379 and redis-server is not installed: ' +
+        'install it (apt-get install -y redis-server) or set REDIS_URL',
+    );
+  }
+  const dir = path.join(config.jobDataDir, 'redis');
+  await fs.promises.mkdir(dir, { recursive: true });
+  const child = spawn(
+    'redis-server',
+    ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  for (let i = 0; i < 100 && !exited; i++) {
+    if (await redisAnswers('127.0.0.1', 6379)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (exited || !(await redisAnswers('127.0.0.1', 6379))) throw new Error('the private redis-server did not start');
+  logger.warn(`REDIS_URL is unset and nothing answered on localhost:6379: started a private redis-server (data in ${dir})`);
+  return {
+    url: DEFAULT_REDIS_URL,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

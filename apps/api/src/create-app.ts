@@ -1,0 +1,45 @@
+import express, { type Express } from 'express';
+import type { Config } from '@job-runner/config';
+import type { JobService } from '@job-runner/jobs';
+import type { Logger } from '@job-runner/logger';
+import { errorHandler } from './errors/error-handler';
+import { cancelJob } from './handlers/cancel-job';
+import { getArtifact } from './handlers/get-artifact';
+import { getJob } from './handlers/get-job';
+import { getLogs } from './handlers/get-logs';
+import { streamLogs } from './handlers/stream-logs';
+import { submitJob } from './handlers/submit-job';
+import { submitJobSync } from './handlers/submit-job-sync';
+import { notFound } from '@job-runner/jobs';
+
+export interface AppDeps {
+  config: Config;
+  jobs: JobService;
+  logger: Logger;
+}
+
+/** The HTTP surface: thin handlers over JobService, errors mapped in one place. */
+export function createApp({ config, jobs, logger }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const limits = config.uploads;
+  const json = express.json({ limit: limits.maxBodyBytes, type: 'application/json' });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.post('/jobs', json, submitJob(jobs, limits));
+  app.post('/jobs/sync', json, submitJobSync(jobs, limits, config.syncGraceSec));
+  app.get('/jobs/:id', getJob(jobs));
+  app.delete('/jobs/:id', cancelJob(jobs));
+  app.post('/jobs/:id/cancel', cancelJob(jobs));
+  app.get('/jobs/:id/logs', getLogs(jobs));
+  app.get('/jobs/:id/logs/stream', streamLogs(jobs));
+  app.get('/jobs/:id/artifacts/*name', getArtifact(jobs));
+
+  app.use((req, _res, next) => next(notFound(`no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(logger));
+  return app;
+}

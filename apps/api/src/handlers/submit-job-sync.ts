@@ -1,0 +1,25 @@
+import type { RequestHandler } from 'express';
+import type { JobService } from '@job-runner/jobs';
+import { readSubmission } from '../uploads/read-submission';
+import type { UploadLimits } from '../uploads/submission';
+
+/**
+ * POST /jobs/sync: queue, wait for the end (timeout_sec plus a grace period), answer with the
+ * job, its whole log and its artifacts; past the deadline, 504 and the job goes on.
+ */
+export function submitJobSync(jobs: JobService, limits: UploadLimits, graceSec: number): RequestHandler {
+  return async (req, res) => {
+    const sub = await readSubmission(req, jobs, limits);
+    const jobId = await jobs.submit(sub.spec, sub.staged, sub.files);
+    const { view, ended } = await jobs.waitForEnd(jobId, (sub.spec.timeout_sec + graceSec) * 1000);
+    if (!ended) {
+      res.status(504).json({
+        detail: `job ${jobId} has not ended within timeout_sec + ${graceSec}s; it goes on`,
+        job_id: jobId,
+        status: view.status,
+      });
+      return;
+    }
+    res.json({ job: view, logs: await jobs.logs.text(jobId), artifacts: view.artifacts });
+  };
+}

@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig, DEFAULT_REDIS_URL } from '@job-runner/config';
+import { JobWorker } from '@job-runner/jobs';
+import { createLogger } from '@job-runner/logger';
+
+/** A worker process alone: any number of them may share one Redis. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel, json: config.nodeEnv === 'production', defaultMeta: { service: 'worker' } });
+  const worker = new JobWorker({ config, redisUrl: config.redisUrl || DEFAULT_REDIS_URL, logger });
+  await worker.runner.check(config.runtimes[config.defaultRuntime]!);
+  await worker.start();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping the worker`);
+    await worker.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`job-runner worker: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import type { ArtifactInfo } from '@job-runner/sandbox';
+import type { JobSpec } from '../spec/job-spec';
+
+export interface FileInfo {
+  name: string;
+  size: number;
+}
+
+/** The BullMQ job's data: the spec and what files it came with (the bytes stay on disk). */
+export interface JobData {
+  spec: JobSpec;
+  files: { code: FileInfo[]; input: FileInfo[] };
+  /** Set by a cancel that found the job still queued; a worker that picks it up drops it. */
+  canceled?: boolean;
+}
+
+export type JobPhase = 'queued' | 'preparing' | 'running' | 'collecting' | 'finished';
+
+/** How a run went; the job's return value when it succeeded, kept in its progress otherwise. */
+export interface RunSummary {
+  exit_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  peak_memory_bytes: number | null;
+  artifacts: ArtifactInfo[];
+  output_dropped_bytes: number;
+}
+
+/** The job's progress object: its phase, and the run's summary once there is one. */
+export interface JobProgress {
+  phase: JobPhase;
+  result?: RunSummary;
+}
+
+/** The queue's one job name. */
+export const RUN_JOB = 'run';

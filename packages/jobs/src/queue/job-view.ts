@@ -1,0 +1,61 @@
+import type { Job, JobState } from 'bullmq';
+import type { JobSpec } from '../spec/job-spec';
+import type { JobData, JobPhase, JobProgress, RunSummary } from './job-data';
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+/** The wire view of a job (snake_case, as the legacy service had it), plus a few extras. */
+export interface JobView {
+  id: string;
+  spec: JobSpec;
+  status: JobStatus;
+  created_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  exit_code: number | null;
+  error: string | null;
+  artifacts: string[];
+  phase: JobPhase;
+  attempts: number;
+  queue_wait_ms: number | null;
+  duration_ms: number | null;
+  peak_memory_bytes: number | null;
+}
+
+export const CANCELED = 'canceled';
+
+const iso = (ms: number | undefined | null) => (ms ? new Date(ms).toISOString() : null);
+
+/** Derives the view from BullMQ's own record of the job: state, data, progress, return value. */
+export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobView {
+  const progress = (typeof job.progress === 'object' ? job.progress : {}) as Partial<JobProgress>;
+  const result: RunSummary | undefined = (job.returnvalue as RunSummary | null) ?? progress.result;
+  let status: JobStatus;
+  let error: string | null = null;
+  if (state === 'completed') status = 'succeeded';
+  else if (state === 'failed') {
+    error = job.failedReason || result?.error || 'failed';
+    status = error === CANCELED ? 'canceled' : 'failed';
+  } else if (state === 'active') status = 'running';
+  else status = job.data.canceled ? 'canceled' : 'queued';
+  if (status === 'canceled') error = CANCELED;
+  const ended = status === 'succeeded' || status === 'failed' || (status === 'canceled' && Boolean(job.finishedOn));
+  return {
+    id: String(job.id),
+    spec: job.data.spec,
+    status,
+    created_at: iso(job.timestamp),
+    started_at: iso(job.processedOn),
+    finished_at: ended ? iso(job.finishedOn) : null,
+    exit_code: result?.exit_code ?? null,
+    error,
+    artifacts: (result?.artifacts ?? []).map((a) => a.name),
+    phase: ended ? 'finished' : status === 'queued' ? 'queued' : (progress.phase ?? 'preparing'),
+    attempts: Math.max(job.attemptsStarted ?? 0, job.attemptsMade),
+    queue_wait_ms: job.processedOn ? job.processedOn - job.timestamp : null,
+    duration_ms: result?.duration_ms ?? null,
+    peak_memory_bytes: result?.peak_memory_bytes ?? null,
+  };
+}
+
+export const isEnded = (status: JobStatus) => status !== 'queued' && status !== 'running';

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { QueueEvents, type Job, type Queue } from 'bullmq';
+import type Joi from 'joi';
+import type { Redis } from 'ioredis';
+import type { Config } from '@job-runner/config';
+import type { Logger } from '@job-runner/logger';
+import { conflict, notFound } from '../errors/app-error';
+import { JobFiles, type JobDirs } from '../files/job-files';
+import { LogStore } from '../logs/log-store';
+import { createQueue } from '../queue/create-queue';
+import { RUN_JOB, type FileInfo, type JobData } from '../queue/job-data';
+import { isEnded, toJobView, type JobView } from '../queue/job-view';
+import { cancelChannel, KEY_PREFIX, keyBase } from '../queue/queue-names';
+import { redisConnection } from '../queue/redis-connection';
+import type { JobSpec } from '../spec/job-spec';
+import { specSchema } from '../spec/spec-schema';
+import { validateSpec } from '../spec/validate-spec';
+
+export interface SubmitFiles {
+  code: FileInfo[];
+  input: FileInfo[];
+}
+
+/**
+ * What the API does with jobs, over BullMQ's own structures: submit, read, wait, cancel.
+ * Knows nothing of HTTP beyond the AppErrors it throws.
+ */
+export class JobService {
+  readonly connection: Redis;
+  readonly queue: Queue<JobData>;
+  readonly logs: LogStore;
+  readonly files: JobFiles;
+  private readonly schema: Joi.ObjectSchema;
+  private queueEvents?: QueueEvents;
+
+  constructor(
+    readonly config: Config,
+    private readonly redisUrl: string,
+    private readonly logger: Logger,
+  ) {
+    this.connection = redisConnection(redisUrl, 'api');
+    this.queue = createQueue(config.queueName, this.connection, config.retry);
+    this.logs = new LogStore(this.connection, keyBase(config.queueName));
+    this.files = new JobFiles(config.jobDataDir);
+    this.schema = specSchema({
+      caps: config.limits,
+      runtimes: Object.keys(config.runtimes),
+      defaultRuntime: config.defaultRuntime,
+    });
+  }
+
+  async init(): Promise<void> {
+    await this.files.init();
+    this.queueEvents = new QueueEvents(this.config.queueName, {
+      connection: redisConnection(this.redisUrl, 'api-events'),
+      prefix: KEY_PREFIX,
+    });
+    this.queueEvents.on('error', (err) => this.logger.warn('queue events error', { error: err.message }));
+    await this.queueEvents.waitUntilReady();
+  }
+
+  validateSpec(raw: unknown): JobSpec {
+    return validateSpec(this.schema, raw);
+  }
+
+  stage(): Promise<JobDirs> {
+    return this.files.stage();
+  }
+
+  discard(staged: JobDirs): Promise<void> {
+    return this.files.discard(staged);
+  }
+
+  /** Moves the staged files under a new job id and queues the job; on failure, nothing remains. */
+  async submit(spec: JobSpec, staged: JobDirs, files: SubmitFiles): Promise<string> {
+    const jobId = randomUUID();
+    const dirs = await this.files.commit(staged, jobId);
+    try {
+      await this.queue.add(RUN_JOB, { spec, files }, { jobId });
+    } catch (err) {
+      await this.files.discard(dirs);
+      throw err;
+    }
+    this.logger.info('job queued', { jobId, runtime: spec.runtime, files: files.code.length + files.input.length });
+    return jobId;
+  }
+
+  async getJob(jobId: string): Promise<Job<JobData>> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) throw notFound(`job ${jobId} not found`);
+    return job;
+  }
+
+  async view(jobId: string): Promise<JobView> {
+    const job = await this.getJob(jobId);
+    return toJobView(job, await job.getState());
+  }
+
+  /**
+   * Waits for the job's end through BullMQ's events (no polling) and returns its view; returns
+   * the current view when `timeoutMs` passes first. A job that ended before the wait is seen.
+   */
+  async waitForEnd(jobId: string, timeoutMs: number): Promise<{ view: JobView; ended: boolean }> {
+    const job = await this.getJob(jobId);
+    if (!this.queueEvents) throw new Error('JobService.init() was not called');
+    // waitUntilFinished subscribes first and then checks the state, so no end is missed.
+    await job.waitUntilFinished(this.queueEvents, timeoutMs).catch(() => undefined);
+    const view = await this.view(jobId);
+    return { view, ended: isEnded(view.status) && view.finished_at !== null };
+  }
+
+  /** Cancels a queued or running job; an ended one is a 409. */
+  async cancel(jobId: string): Promise<JobView> {
+    const job = await this.getJob(jobId);
+    const before = toJobView(job, await job.getState());
+    if (isEnded(before.status) && before.finished_at !== null) {
+      throw conflict(`job ${jobId} has already ended (${before.status})`, { status: before.status });
+    }
+    if (before.status === 'queued' || before.status === 'canceled') {
+      await job.updateData({ ...job.data, canceled: true });
+    }
+    // Whichever worker holds the job (if one does by now) kills its sandbox.
+    await this.connection.publish(cancelChannel(this.config.queueName), jobId);
+    this.logger.info('cancel requested', { jobId, was: before.status });
+    if (before.status !== 'running') return this.view(jobId);
+    // The owner kills the sandbox within a moment; answer with the ended job when it has.
+    return (await this.waitForEnd(jobId, 5000)).view;
+  }
+
+  async close(): Promise<void> {
+    await this.queueEvents?.close().catch(() => undefined);
+    await this.queue.close().catch(() => undefined);
+    await this.connection.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,12 @@
+/** What the client asks for; field names are the wire's (snake_case). */
+export interface JobSpec {
+  entry: string;
+  args: string[];
+  runtime: string;
+  timeout_sec: number;
+  cpu_limit: number;
+  mem_limit_mb: number;
+  pids_limit: number;
+  net_policy: 'none' | 'outbound';
+  env: Record<string, string>;
+}

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from '@job-runner/logger';
+import { SandboxPlatformError, type SandboxRunner } from '@job-runner/sandbox';
+import type { JobFiles } from '../files/job-files';
+import { LogWriter } from '../logs/log-writer';
+import type { LogStore } from '../logs/log-store';
+import { OutputCapture } from '../logs/output-capture';
+import { CANCELED } from '../queue/job-view';
+import type { JobData, JobProgress, RunSummary } from '../queue/job-data';
+import type { CancelRegistry } from './cancel-registry';
+
+export interface JobProcessorDeps {
+  runner: SandboxRunner;
+  files: JobFiles;
+  logs: LogStore;
+  cancels: CancelRegistry;
+  logger: Logger;
+  /** Runtime name -> image. */
+  runtimes: Record<string, string>;
+  maxLogBytes: number;
+  /** Labels for this worker's sandboxes. */
+  labels: Record<string, string>;
+  /** True when the job's data says it was canceled while queued (read fresh from Redis). */
+  isCanceled: (job: Job<JobData>) => Promise<boolean>;
+}
+
+const note = (text: string) => `[job-runner] ${text}\n`;
+
+/**
+ * Runs one job: its program's failures become a `failed` job that is never retried
+ * (UnrecoverableError); the platform's own failures are thrown as they are, so BullMQ retries them.
+ */
+export function createJobProcessor(deps: JobProcessorDeps) {
+  return async function processJob(job: Job<JobData>): Promise<RunSummary> {
+    const jobId = String(job.id);
+    const log = deps.logger.child({ jobId });
+    const signal = deps.cancels.register(jobId);
+    const attempt = (job.attemptsStarted ?? job.attemptsMade + 1) || 1;
+    const attempts = job.opts.attempts ?? 1;
+    const finalAttempt = attempt >= attempts;
+    const progress = (p: JobProgress) => job.updateProgress(p as unknown as object).catch(() => undefined);
+    try {
+      if (job.data.canceled || (await deps.isCanceled(job))) {
+        await deps.logs.end(jobId);
+        throw new UnrecoverableError(CANCELED);
+      }
+      await progress({ phase: 'preparing' });
+      if (attempt > 1) await deps.logs.append(jobId, note(`attempt ${attempt} of ${attempts}`));
+      const { spec } = job.data;
+      const dirs = deps.files.dirs(jobId);
+      const entry = await fs.promises.lstat(path.join(dirs.code, spec.entry)).catch(() => null);
+      if (!entry?.isFile()) {
+        await deps.logs.append(jobId, note(`missing entry file: ${spec.entry} is not among the code files`));
+        return await fail(job, deps, { ...emptySummary(), error: 'missing entry file' });
+      }
+      const image = deps.runtimes[spec.runtime];
+      if (!image) return await fail(job, deps, { ...emptySummary(), error: `unknown runtime ${spec.runtime}` });
+
+      await deps.files.resetOutput(jobId);
+      const writer = new LogWriter(deps.logs, jobId);
+      const capture = new OutputCapture({ maxBytes: deps.maxLogBytes, emit: (t) => writer.write(t) });
+      log.info('running', { runtime: spec.runtime, attempt });
+      const result = await deps.runner.run({
+        jobId,
+        image,
+        entry: spec.entry,
+        args: spec.args,
+        env: spec.env,
+        limits: { timeoutSec: spec.timeout_sec, cpus: spec.cpu_limit, memoryMb: spec.mem_limit_mb, pids: spec.pids_limit },
+        netPolicy: spec.net_policy,
+        codeDir: dirs.code,
+        inputDir: dirs.input,
+        outputDir: dirs.output,
+        labels: deps.labels,
+        signal,
+        onOutput: (chunk, stream) => capture.write(chunk, stream),
+        onNotice: (message) => capture.write(Buffer.from(note(message)), 'stderr'),
+        onPhase: (phase) => void progress({ phase }),
+      });
+      capture.end();
+      await writer.close();
+      const summary: RunSummary = {
+        exit_code: result.exitCode,
+        error: result.verdict === 'succeeded' ? null : result.verdict,
+        duration_ms: result.durationMs,
+        peak_memory_bytes: result.peakMemoryBytes,
+        artifacts: result.artifacts,
+        output_dropped_bytes: capture.dropped,
+      };
+      log.info('run ended', { verdict: result.verdict, exitCode: result.exitCode, durationMs: result.durationMs });
+      if (result.verdict !== 'succeeded') {
+        if (result.verdict === 'timeout') await deps.logs.append(jobId, note(`killed after timeout_sec=${spec.timeout_sec}`));
+        if (result.verdict === 'oom') await deps.logs.append(jobId, note(`killed: out of memory (mem_limit_mb=${spec.mem_limit_mb})`));
+        return await fail(job, deps, summary);
+      }
+      await progress({ phase: 'finished', result: summary });
+      await deps.logs.end(jobId);
+      return summary;
+    } catch (err) {
+      if (err instanceof UnrecoverableError) throw err;
+      const reason = err instanceof SandboxPlatformError ? err.message : `unexpected: ${(err as Error).message}`;
+      log.warn('platform error', { attempt, attempts, error: reason });
+      await deps.logs.append(jobId, note(`platform error on attempt ${attempt} of ${attempts}: ${reason}`)).catch(() => undefined);
+      if (finalAttempt) await deps.logs.end(jobId).catch(() => undefined);
+      throw new Error(`platform error: ${reason}`);
+    } finally {
+      deps.cancels.release(jobId);
+    }
+  };
+}
+
+function emptySummary(): RunSummary {
+  return { exit_code: null, error: null, duration_ms: 0, peak_memory_bytes: null, artifacts: [], output_dropped_bytes: 0 };
+}
+
+/** Records the run's summary where the job view finds it, ends the log, and fails for good. */
+async function fail(job: Job<JobData>, deps: JobProcessorDeps, summary: RunSummary): Promise<never> {
+  await job.updateProgress({ phase: 'finished', result: summary } satisfies JobProgress);
+  await deps.logs.end(String(job.id));
+  throw new UnrecoverableError(summary.error ?? 'failed');
+}
