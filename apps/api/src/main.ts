@@ -18,7 +18,11 @@ function config(): Config {
 
 async function main(): Promise<void> {
   const cfg = config();
-  const logger = createLogger({ level: cfg.logLevel, json: cfg.nodeEnv === 'production', defaultMeta: { service: 'api' } });
+  const logger = createLogger({
+    level: cfg.logLevel,
+    json: cfg.nodeEnv === 'production',
+    defaultMeta: { service: 'api' },
+  });
   const redis = await resolveRedis(cfg, logger, true);
   if (cfg.inlineWorker && cfg.useDocker) await ensureExecImage(cfg, logger);
   const server = await startServer({ config: cfg, redisUrl: redis.url, logger });

@@ -20,7 +20,11 @@ export interface RunningServer {
 }
 
 /** Starts the API (and, with INLINE_WORKER, a worker in the same process) on config.port (0: any). */
-export async function startServer({ config, redisUrl, logger }: StartServerOptions): Promise<RunningServer> {
+export async function startServer({
+  config,
+  redisUrl,
+  logger,
+}: StartServerOptions): Promise<RunningServer> {
   const jobs = new JobService(config, redisUrl, logger);
   await jobs.init();
   let worker: JobWorker | null = null;

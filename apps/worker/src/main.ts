@@ -14,7 +14,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel, json: config.nodeEnv === 'production', defaultMeta: { service: 'worker' } });
+  const logger = createLogger({
+    level: config.logLevel,
+    json: config.nodeEnv === 'production',
+    defaultMeta: { service: 'worker' },
+  });
   const worker = new JobWorker({ config, redisUrl: config.redisUrl || DEFAULT_REDIS_URL, logger });
   await worker.runner.check(config.runtimes[config.defaultRuntime]!);
   await worker.start();

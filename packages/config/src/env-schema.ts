@@ -8,41 +8,122 @@ const flag = () => Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off'
  * list; `describeEnv()` renders it so the two cannot drift silently (a test compares them).
  */
 export const envSchema = Joi.object({
-  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development')
+  NODE_ENV: Joi.string()
+    .valid('development', 'production', 'test')
+    .default('development')
     .description('production switches logs to JSON'),
-  LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly').default('info')
+  LOG_LEVEL: Joi.string()
+    .valid('error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly')
+    .default('info')
     .description('winston log level'),
   HOST: Joi.string().default('0.0.0.0').description('address the API listens on'),
-  PORT: Joi.number().integer().min(0).max(65535).default(8000).description('port the API listens on'),
-  REDIS_URL: Joi.string().uri({ scheme: ['redis', 'rediss'] }).allow('')
-    .default('').description('Redis for the queue and logs; empty: localhost:6379, or a private redis-server that npm start launches'),
-  JOB_DATA_DIR: Joi.string().default('./data').description('where job files (code, inputs, artifacts) are kept'),
+  PORT: Joi.number()
+    .integer()
+    .min(0)
+    .max(65535)
+    .default(8000)
+    .description('port the API listens on'),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .allow('')
+    .default('')
+    .description(
+      'Redis for the queue and logs; empty: localhost:6379, or a private redis-server that npm start launches',
+    ),
+  JOB_DATA_DIR: Joi.string()
+    .default('./data')
+    .description('where job files (code, inputs, artifacts) are kept'),
   INLINE_WORKER: flag().default(true).description('1: the API process also runs a worker'),
-  USE_DOCKER: flag().default(true).description('0: run code as a plain child process (development only, NOT sandboxed)'),
-  DOCKER_HOST: Joi.string().allow('').default('').description('Docker engine address; empty: the local socket'),
-  JOB_RUN_IMAGE: Joi.string().default('job-runner-exec:latest').description('sandbox image of the default runtime'),
-  RUNTIMES: Joi.string().allow('').pattern(/^([a-z0-9][a-z0-9._-]*=[^,=\s]+)(,[a-z0-9][a-z0-9._-]*=[^,=\s]+)*$/)
-    .default('').description('extra runtimes as name=image,name=image'),
-  DEFAULT_RUNTIME: Joi.string().default('python').description('runtime name of JOB_RUN_IMAGE and the default of spec.runtime'),
-  QUEUE_NAME: Joi.string().pattern(/^[A-Za-z0-9_-]+$/).default('jobs').description('BullMQ queue name'),
-  WORKER_CONCURRENCY: Joi.number().integer().min(1).max(64).default(2).description('jobs one worker runs at once'),
+  USE_DOCKER: flag()
+    .default(true)
+    .description('0: run code as a plain child process (development only, NOT sandboxed)'),
+  DOCKER_HOST: Joi.string()
+    .allow('')
+    .default('')
+    .description('Docker engine address; empty: the local socket'),
+  JOB_RUN_IMAGE: Joi.string()
+    .default('job-runner-exec:latest')
+    .description('sandbox image of the default runtime'),
+  RUNTIMES: Joi.string()
+    .allow('')
+    .pattern(/^([a-z0-9][a-z0-9._-]*=[^,=\s]+)(,[a-z0-9][a-z0-9._-]*=[^,=\s]+)*$/)
+    .default('')
+    .description('extra runtimes as name=image,name=image'),
+  DEFAULT_RUNTIME: Joi.string()
+    .default('python')
+    .description('runtime name of JOB_RUN_IMAGE and the default of spec.runtime'),
+  QUEUE_NAME: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]+$/)
+    .default('jobs')
+    .description('BullMQ queue name'),
+  WORKER_CONCURRENCY: Joi.number()
+    .integer()
+    .min(1)
+    .max(64)
+    .default(2)
+    .description('jobs one worker runs at once'),
 
-  MAX_TIMEOUT_SEC: Joi.number().integer().min(1).max(600).default(600).description('cap on spec.timeout_sec'),
+  MAX_TIMEOUT_SEC: Joi.number()
+    .integer()
+    .min(1)
+    .max(600)
+    .default(600)
+    .description('cap on spec.timeout_sec'),
   MAX_CPU_LIMIT: Joi.number().positive().default(2).description('cap on spec.cpu_limit'),
-  MAX_MEM_LIMIT_MB: Joi.number().integer().min(33).default(4096).description('cap on spec.mem_limit_mb'),
+  MAX_MEM_LIMIT_MB: Joi.number()
+    .integer()
+    .min(33)
+    .default(4096)
+    .description('cap on spec.mem_limit_mb'),
   MAX_PIDS_LIMIT: Joi.number().integer().min(1).default(1024).description('cap on spec.pids_limit'),
 
-  MAX_FILES: Joi.number().integer().min(1).default(100).description('code plus input files per job'),
-  MAX_FILE_BYTES: Joi.number().integer().min(1).default(20 * MiB).description('bytes per uploaded file'),
-  MAX_BODY_BYTES: Joi.number().integer().min(1024).default(50 * MiB).description('bytes per request body (413 past it)'),
-  MAX_LOG_BYTES: Joi.number().integer().min(1024).default(10 * MiB).description('combined output kept per job; the rest is dropped'),
-  MAX_ARTIFACTS: Joi.number().integer().min(0).default(100).description('artifact files kept per job'),
-  MAX_ARTIFACT_BYTES: Joi.number().integer().min(1024).default(100 * MiB).description('size of the output directory (and of all artifacts) per job'),
+  MAX_FILES: Joi.number()
+    .integer()
+    .min(1)
+    .default(100)
+    .description('code plus input files per job'),
+  MAX_FILE_BYTES: Joi.number()
+    .integer()
+    .min(1)
+    .default(20 * MiB)
+    .description('bytes per uploaded file'),
+  MAX_BODY_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(50 * MiB)
+    .description('bytes per request body (413 past it)'),
+  MAX_LOG_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(10 * MiB)
+    .description('combined output kept per job; the rest is dropped'),
+  MAX_ARTIFACTS: Joi.number()
+    .integer()
+    .min(0)
+    .default(100)
+    .description('artifact files kept per job'),
+  MAX_ARTIFACT_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(100 * MiB)
+    .description('size of the output directory (and of all artifacts) per job'),
   TMP_SIZE_MB: Joi.number().integer().min(1).default(64).description('size of the sandbox /tmp'),
 
-  SYNC_GRACE_SEC: Joi.number().integer().min(0).default(30).description('POST /jobs/sync waits timeout_sec plus this before 504'),
-  JOB_ATTEMPTS: Joi.number().integer().min(1).default(3).description('tries for a job that meets a platform failure'),
-  JOB_BACKOFF_MS: Joi.number().integer().min(0).default(2000).description('first retry delay, doubled each time'),
+  SYNC_GRACE_SEC: Joi.number()
+    .integer()
+    .min(0)
+    .default(30)
+    .description('POST /jobs/sync waits timeout_sec plus this before 504'),
+  JOB_ATTEMPTS: Joi.number()
+    .integer()
+    .min(1)
+    .default(3)
+    .description('tries for a job that meets a platform failure'),
+  JOB_BACKOFF_MS: Joi.number()
+    .integer()
+    .min(0)
+    .default(2000)
+    .description('first retry delay, doubled each time'),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true });

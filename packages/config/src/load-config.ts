@@ -29,7 +29,10 @@ export function loadConfig(
   const { error, value } = envSchema.validate(merged);
   if (error) {
     throw new ConfigError(
-      error.details.map((d) => `${String(d.path[0])}: ${d.message.replace(/^"[^"]+" /, '')} (got ${JSON.stringify(merged[String(d.path[0])])})`),
+      error.details.map(
+        (d) =>
+          `${String(d.path[0])}: ${d.message.replace(/^"[^"]+" /, '')} (got ${JSON.stringify(merged[String(d.path[0])])})`,
+      ),
     );
   }
   const v = value as Record<string, never>;

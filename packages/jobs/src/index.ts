@@ -1,4 +1,11 @@
-export { AppError, badRequest, conflict, notFound, payloadTooLarge, unprocessable } from './errors/app-error';
+export {
+  AppError,
+  badRequest,
+  conflict,
+  notFound,
+  payloadTooLarge,
+  unprocessable,
+} from './errors/app-error';
 export type { JobSpec } from './spec/job-spec';
 export { specSchema } from './spec/spec-schema';
 export type { SpecCaps, SpecSchemaOptions } from './spec/spec-schema';

@@ -15,17 +15,27 @@ export interface LoggerOptions {
  * The one logger factory. A line about a job carries `jobId`: use `logger.child({ jobId })`.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const readable = winston.format.printf(({ level, message, timestamp, service, jobId, ...rest }) => {
-    const who = [service, jobId ? `job=${String(jobId)}` : ''].filter(Boolean).join(' ');
-    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
-    return `${String(timestamp)} ${level} ${who ? `[${who}] ` : ''}${String(message)}${extra}`;
-  });
+  const readable = winston.format.printf(
+    ({ level, message, timestamp, service, jobId, ...rest }) => {
+      const who = [service, jobId ? `job=${String(jobId)}` : ''].filter(Boolean).join(' ');
+      const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+      return `${String(timestamp)} ${level} ${who ? `[${who}] ` : ''}${String(message)}${extra}`;
+    },
+  );
   return winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: options.defaultMeta,
     format: options.json
-      ? winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())
-      : winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), readable),
+      ? winston.format.combine(
+          winston.format.timestamp(),
+          winston.format.errors({ stack: true }),
+          winston.format.json(),
+        )
+      : winston.format.combine(
+          winston.format.timestamp(),
+          winston.format.errors({ stack: true }),
+          readable,
+        ),
     transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
   });
 }

@@ -22,13 +22,25 @@ export async function ensureExecImage(config: Config, logger: Logger): Promise<v
     );
   }
   const image = config.runtimes[config.defaultRuntime]!;
-  const present = await docker.getImage(image).inspect().then(() => true, () => false);
+  const present = await docker
+    .getImage(image)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
   if (present) return;
-  if (!fs.existsSync(BUILD_SCRIPT)) throw new Error(`sandbox image ${image} is missing; build it with npm run build:exec-image`);
+  if (!fs.existsSync(BUILD_SCRIPT))
+    throw new Error(`sandbox image ${image} is missing; build it with npm run build:exec-image`);
   logger.info(`sandbox image ${image} is missing: building it now (a few minutes the first time)`);
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('bash', [BUILD_SCRIPT], { stdio: 'inherit', env: { ...process.env, JOB_RUN_IMAGE: image } });
+    const child = spawn('bash', [BUILD_SCRIPT], {
+      stdio: 'inherit',
+      env: { ...process.env, JOB_RUN_IMAGE: image },
+    });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building ${image} failed (exit ${code})`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`building ${image} failed (exit ${code})`)),
+    );
   });
 }

@@ -11,6 +11,8 @@ export function redisAnswers(host: string, port: number, timeoutMs = 500): Promi
     socket.setTimeout(timeoutMs, () => done(false));
     socket.on('error', () => done(false));
     socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (d) => done(d.toString().startsWith('+PONG') || d.toString().startsWith('-NOAUTH')));
+    socket.on('data', (d) =>
+      done(d.toString().startsWith('+PONG') || d.toString().startsWith('-NOAUTH')),
+    );
   });
 }

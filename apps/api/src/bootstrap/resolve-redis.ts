@@ -15,10 +15,15 @@ export interface ResolvedRedis {
  * The Redis to use: REDIS_URL when set; else localhost:6379 when something answers there; else a
  * private redis-server child (data under JOB_DATA_DIR/redis), when `startPrivate` allows it.
  */
-export async function resolveRedis(config: Config, logger: Logger, startPrivate: boolean): Promise<ResolvedRedis> {
+export async function resolveRedis(
+  config: Config,
+  logger: Logger,
+  startPrivate: boolean,
+): Promise<ResolvedRedis> {
   const none = { stop: async () => undefined };
   if (config.redisUrl) return { url: config.redisUrl, ...none };
-  if ((await redisAnswers('127.0.0.1', 6379)) || !startPrivate) return { url: DEFAULT_REDIS_URL, ...none };
+  if ((await redisAnswers('127.0.0.1', 6379)) || !startPrivate)
+    return { url: DEFAULT_REDIS_URL, ...none };
 
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error) {
     throw new Error(
@@ -30,7 +35,20 @@ export async function resolveRedis(config: Config, logger: Logger, startPrivate:
   await fs.promises.mkdir(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      '6379',
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   let exited = false;
@@ -39,8 +57,11 @@ export async function resolveRedis(config: Config, logger: Logger, startPrivate:
     if (await redisAnswers('127.0.0.1', 6379)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (exited || !(await redisAnswers('127.0.0.1', 6379))) throw new Error('the private redis-server did not start');
-  logger.warn(`REDIS_URL is unset and nothing answered on localhost:6379: started a private redis-server (data in ${dir})`);
+  if (exited || !(await redisAnswers('127.0.0.1', 6379)))
+    throw new Error('the private redis-server did not start');
+  logger.warn(
+    `REDIS_URL is unset and nothing answered on localhost:6379: started a private redis-server (data in ${dir})`,
+  );
   return {
     url: DEFAULT_REDIS_URL,
     stop: () =>

@@ -35,7 +35,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         body = { detail: e.message };
       }
     }
-    if (status >= 500) logger.error('request failed', { method: req.method, path: req.path, error: (err as Error)?.stack ?? String(err) });
+    if (status >= 500)
+      logger.error('request failed', {
+        method: req.method,
+        path: req.path,
+        error: (err as Error)?.stack ?? String(err),
+      });
     if (res.headersSent) {
       res.destroy();
       return;

@@ -19,7 +19,9 @@ const INLINE_TYPES: Record<string, string> = {
 };
 
 /** GET /jobs/:id/artifacts/*name: a regular file of the job's output directory, else 404. */
-export function getArtifact(jobs: JobService): RequestHandler<{ id: string; name: string[] | string }> {
+export function getArtifact(
+  jobs: JobService,
+): RequestHandler<{ id: string; name: string[] | string }> {
   return async (req, res) => {
     await jobs.getJob(req.params.id);
     const name = Array.isArray(req.params.name) ? req.params.name.join('/') : req.params.name;

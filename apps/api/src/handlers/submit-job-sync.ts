@@ -7,7 +7,11 @@ import type { UploadLimits } from '../uploads/submission';
  * POST /jobs/sync: queue, wait for the end (timeout_sec plus a grace period), answer with the
  * job, its whole log and its artifacts; past the deadline, 504 and the job goes on.
  */
-export function submitJobSync(jobs: JobService, limits: UploadLimits, graceSec: number): RequestHandler {
+export function submitJobSync(
+  jobs: JobService,
+  limits: UploadLimits,
+  graceSec: number,
+): RequestHandler {
   return async (req, res) => {
     const sub = await readSubmission(req, jobs, limits);
     const jobId = await jobs.submit(sub.spec, sub.staged, sub.files);

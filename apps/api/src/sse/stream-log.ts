@@ -13,9 +13,17 @@ export interface StreamLogOptions {
  * Each client gets one Redis connection of its own for its blocking reads, closed the moment
  * the client goes away.
  */
-export async function streamLog(req: Request, res: Response, jobs: JobService, jobId: string, opts: StreamLogOptions = {}) {
+export async function streamLog(
+  req: Request,
+  res: Response,
+  jobs: JobService,
+  jobId: string,
+  opts: StreamLogOptions = {},
+) {
   const blockMs = opts.blockMs ?? 10_000;
-  const resume = parseEventId(req.get('Last-Event-ID') ?? (req.query.last_event_id as string | undefined));
+  const resume = parseEventId(
+    req.get('Last-Event-ID') ?? (req.query.last_event_id as string | undefined),
+  );
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -36,7 +44,10 @@ export async function streamLog(req: Request, res: Response, jobs: JobService, j
       if (lines[lines.length - 1] === '') lines.pop();
       lines.forEach((line, i) => {
         if (skipThrough && entry.id === skipThrough.entryId && i <= skipThrough.line) return;
-        const data = line.split('\r').map((part) => `data: ${part}`).join('\n');
+        const data = line
+          .split('\r')
+          .map((part) => `data: ${part}`)
+          .join('\n');
         out += `id: ${formatEventId(entry.id, i)}\n${data}\n\n`;
       });
     }

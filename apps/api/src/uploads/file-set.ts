@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { badRequest, safeBaseName, unprocessable, type FileInfo, type JobDirs } from '@job-runner/jobs';
+import {
+  badRequest,
+  safeBaseName,
+  unprocessable,
+  type FileInfo,
+  type JobDirs,
+} from '@job-runner/jobs';
 import type { FileGroup, UploadLimits } from './submission';
 
 /**
@@ -20,10 +26,18 @@ export class FileSet {
   /** Reserves a name in a group and returns the path to write it to. */
   claim(group: FileGroup, field: string, rawName: string): string {
     const name = safeBaseName(rawName);
-    if (name === null) throw badRequest(`${field}: file name ${JSON.stringify(rawName.slice(0, 300))} is not a usable file name`, { field });
-    if (this.files[group].some((f) => f.name === name)) throw unprocessable(`${field}: two files are named ${name}`, { field });
+    if (name === null)
+      throw badRequest(
+        `${field}: file name ${JSON.stringify(rawName.slice(0, 300))} is not a usable file name`,
+        { field },
+      );
+    if (this.files[group].some((f) => f.name === name))
+      throw unprocessable(`${field}: two files are named ${name}`, { field });
     if (++this.count > this.limits.maxFiles) {
-      throw unprocessable(`too many files: at most ${this.limits.maxFiles} code and input files in all (MAX_FILES)`, { field });
+      throw unprocessable(
+        `too many files: at most ${this.limits.maxFiles} code and input files in all (MAX_FILES)`,
+        { field },
+      );
     }
     this.files[group].push({ name, size: 0 });
     return path.join(this.staged[group], name);
@@ -35,7 +49,10 @@ export class FileSet {
   }
 
   tooLarge(field: string, name: string): Error {
-    return unprocessable(`${field}: ${name} is larger than ${this.limits.maxFileBytes} bytes (MAX_FILE_BYTES)`, { field });
+    return unprocessable(
+      `${field}: ${name} is larger than ${this.limits.maxFileBytes} bytes (MAX_FILE_BYTES)`,
+      { field },
+    );
   }
 
   /** Writes a whole buffer (JSON bodies). */

@@ -14,10 +14,18 @@ const MAX_SPEC_BYTES = 1024 * 1024;
  * parts, written straight into staging with their size and count capped. Resolves with the raw
  * spec text (undefined when absent).
  */
-export function parseMultipart(req: Request, fileSet: FileSet, limits: UploadLimits): Promise<string | undefined> {
+export function parseMultipart(
+  req: Request,
+  fileSet: FileSet,
+  limits: UploadLimits,
+): Promise<string | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limits.maxBodyBytes) {
-    return Promise.reject(payloadTooLarge(`request body of ${declared} bytes is over ${limits.maxBodyBytes} (MAX_BODY_BYTES)`));
+    return Promise.reject(
+      payloadTooLarge(
+        `request body of ${declared} bytes is over ${limits.maxBodyBytes} (MAX_BODY_BYTES)`,
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     let spec: string | undefined;
@@ -28,7 +36,13 @@ export function parseMultipart(req: Request, fileSet: FileSet, limits: UploadLim
     try {
       bb = busboy({
         headers: req.headers,
-        limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 50, fieldSize: MAX_SPEC_BYTES, parts: limits.maxFiles + 50 },
+        limits: {
+          fileSize: limits.maxFileBytes,
+          files: limits.maxFiles,
+          fields: 50,
+          fieldSize: MAX_SPEC_BYTES,
+          parts: limits.maxFiles + 50,
+        },
       });
     } catch (err) {
       reject(badRequest(`malformed multipart body: ${(err as Error).message}`));
@@ -44,11 +58,15 @@ export function parseMultipart(req: Request, fileSet: FileSet, limits: UploadLim
     };
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > limits.maxBodyBytes) fail(payloadTooLarge(`request body is over ${limits.maxBodyBytes} bytes (MAX_BODY_BYTES)`));
+      if (received > limits.maxBodyBytes)
+        fail(payloadTooLarge(`request body is over ${limits.maxBodyBytes} bytes (MAX_BODY_BYTES)`));
     });
     bb.on('field', (name, value, info) => {
       if (name !== 'spec') return;
-      if (info.valueTruncated) return fail(unprocessable(`spec is larger than ${MAX_SPEC_BYTES} bytes`, { field: 'spec' }));
+      if (info.valueTruncated)
+        return fail(
+          unprocessable(`spec is larger than ${MAX_SPEC_BYTES} bytes`, { field: 'spec' }),
+        );
       spec = value;
     });
     bb.on('file', (field, stream, info) => {
@@ -73,7 +91,13 @@ export function parseMultipart(req: Request, fileSet: FileSet, limits: UploadLim
           .catch((err: unknown) => fail(err)),
       );
     });
-    bb.on('filesLimit', () => fail(unprocessable(`too many files: at most ${limits.maxFiles} code and input files in all (MAX_FILES)`)));
+    bb.on('filesLimit', () =>
+      fail(
+        unprocessable(
+          `too many files: at most ${limits.maxFiles} code and input files in all (MAX_FILES)`,
+        ),
+      ),
+    );
     bb.on('partsLimit', () => fail(unprocessable('too many parts in the multipart body')));
     bb.on('error', (err: Error) => fail(badRequest(`malformed multipart body: ${err.message}`)));
     bb.on('close', () => {

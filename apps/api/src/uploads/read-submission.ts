@@ -9,12 +9,20 @@ import type { Submission, UploadLimits } from './submission';
  * Reads either body form of POST /jobs into a validated spec and staged files. On any error the
  * staging area is removed before the error goes on, so a bad request leaves nothing behind.
  */
-export async function readSubmission(req: Request, jobs: JobService, limits: UploadLimits): Promise<Submission> {
+export async function readSubmission(
+  req: Request,
+  jobs: JobService,
+  limits: UploadLimits,
+): Promise<Submission> {
   const isMultipart = req.is('multipart/form-data') === 'multipart/form-data';
   if (!isMultipart && !req.is('application/json')) {
-    throw new AppError(415, 'send multipart/form-data (spec, code_files, input_files) or application/json', {
-      field: 'content-type',
-    });
+    throw new AppError(
+      415,
+      'send multipart/form-data (spec, code_files, input_files) or application/json',
+      {
+        field: 'content-type',
+      },
+    );
   }
   const staged = await jobs.stage();
   try {
@@ -25,12 +33,14 @@ export async function readSubmission(req: Request, jobs: JobService, limits: Upl
       spec = jobs.validateSpec(raw === undefined || raw.trim() === '' ? {} : parseSpecText(raw));
     } else {
       const body = req.body as unknown;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw unprocessable('JSON body must be an object', { field: 'body' });
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw unprocessable('JSON body must be an object', { field: 'body' });
       const b = body as Record<string, unknown>;
       spec = jobs.validateSpec(specFromJson(b.spec));
       await writeJsonFiles(b, fileSet);
       if (b.code !== undefined && b.code !== null) {
-        if (typeof b.code !== 'string') throw unprocessable('code must be a string', { field: 'code' });
+        if (typeof b.code !== 'string')
+          throw unprocessable('code must be a string', { field: 'code' });
         await fileSet.writeBuffer('code', 'code', spec.entry, Buffer.from(b.code, 'utf8'));
       }
     }

@@ -13,8 +13,11 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: Record<string, unknown>) => new AppError(400, message, details);
+export const badRequest = (message: string, details?: Record<string, unknown>) =>
+  new AppError(400, message, details);
 export const notFound = (message: string) => new AppError(404, message);
-export const conflict = (message: string, details?: Record<string, unknown>) => new AppError(409, message, details);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new AppError(409, message, details);
 export const payloadTooLarge = (message: string) => new AppError(413, message);
-export const unprocessable = (message: string, details?: Record<string, unknown>) => new AppError(422, message, details);
+export const unprocessable = (message: string, details?: Record<string, unknown>) =>
+  new AppError(422, message, details);

@@ -30,13 +30,23 @@ export class JobFiles {
 
   dirs(jobId: string): JobDirs {
     const root = path.join(this.jobsDir, jobId);
-    return { root, code: path.join(root, 'code'), input: path.join(root, 'input'), output: path.join(root, 'output') };
+    return {
+      root,
+      code: path.join(root, 'code'),
+      input: path.join(root, 'input'),
+      output: path.join(root, 'output'),
+    };
   }
 
   /** A fresh staging area with empty code/input/output directories. */
   async stage(): Promise<JobDirs> {
     const root = path.join(this.stagingDir, randomUUID());
-    const dirs = { root, code: path.join(root, 'code'), input: path.join(root, 'input'), output: path.join(root, 'output') };
+    const dirs = {
+      root,
+      code: path.join(root, 'code'),
+      input: path.join(root, 'input'),
+      output: path.join(root, 'output'),
+    };
     await fs.promises.mkdir(dirs.code, { recursive: true });
     await fs.promises.mkdir(dirs.input);
     await fs.promises.mkdir(dirs.output);
@@ -71,9 +81,15 @@ export class JobFiles {
    * the output directory. Every component is checked with lstat and the file is opened with
    * O_NOFOLLOW, so no link (whoever made it) is ever followed.
    */
-  async openArtifact(jobId: string, name: string): Promise<{ handle: fs.promises.FileHandle; size: number } | null> {
+  async openArtifact(
+    jobId: string,
+    name: string,
+  ): Promise<{ handle: fs.promises.FileHandle; size: number } | null> {
     const parts = name.split('/');
-    if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\0') || p.includes('\\'))) return null;
+    if (
+      parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\0') || p.includes('\\'))
+    )
+      return null;
     let current = this.dirs(jobId).output;
     for (const [i, part] of parts.entries()) {
       current = path.join(current, part);

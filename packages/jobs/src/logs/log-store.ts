@@ -60,8 +60,7 @@ export class LogStore {
   /** Waits up to `blockMs` for entries after `afterId`, on a connection of the caller's own. */
   async waitFrom(jobId: string, afterId: string, blockMs: number, redis: Redis): Promise<LogRead> {
     const res = (await redis.xread('BLOCK', blockMs, 'STREAMS', this.key(jobId), afterId)) as
-      | [string, [string, string[]][]][]
-      | null;
+      [string, [string, string[]][]][] | null;
     return toRead(res?.[0]?.[1] ?? [], afterId);
   }
 
@@ -71,7 +70,8 @@ export class LogStore {
 
   async lineCount(jobId: string): Promise<number> {
     let n = 0;
-    for (const e of (await this.readFrom(jobId)).entries) for (const ch of e.text) if (ch === '\n') n++;
+    for (const e of (await this.readFrom(jobId)).entries)
+      for (const ch of e.text) if (ch === '\n') n++;
     return n;
   }
 }

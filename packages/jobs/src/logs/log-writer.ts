@@ -38,9 +38,11 @@ export class LogWriter {
     this.pending = '';
     if (text) {
       this.opts.onFlush?.(text);
-      this.chain = this.chain.then(() => this.store.append(this.jobId, text)).catch((err: unknown) => {
-        this.failure ??= err;
-      });
+      this.chain = this.chain
+        .then(() => this.store.append(this.jobId, text))
+        .catch((err: unknown) => {
+          this.failure ??= err;
+        });
     }
     return this.chain;
   }

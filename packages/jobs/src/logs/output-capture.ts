@@ -18,7 +18,10 @@ export interface OutputCaptureOptions {
  * the cap.
  */
 export class OutputCapture {
-  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private readonly decoders = {
+    stdout: new StringDecoder('utf8'),
+    stderr: new StringDecoder('utf8'),
+  };
   private readonly partial: Record<StreamName, string> = { stdout: '', stderr: '' };
   private kept = 0;
   private droppedBytes = 0;
@@ -60,7 +63,9 @@ export class OutputCapture {
       if (rest) this.keep(rest + '\n');
     }
     if (this.droppedBytes > 0) {
-      this.opts.emit(`[job-runner] output limit of ${this.opts.maxBytes} bytes reached: ${this.droppedBytes} more bytes dropped\n`);
+      this.opts.emit(
+        `[job-runner] output limit of ${this.opts.maxBytes} bytes reached: ${this.droppedBytes} more bytes dropped\n`,
+      );
     }
   }
 
@@ -73,7 +78,10 @@ export class OutputCapture {
       return;
     }
     // Cut at the cap, on a character boundary, and close the line.
-    const head = Buffer.from(text).subarray(0, room).toString('utf8').replace(/\uFFFD$/, '');
+    const head = Buffer.from(text)
+      .subarray(0, room)
+      .toString('utf8')
+      .replace(/\uFFFD$/, '');
     const headBytes = Buffer.byteLength(head);
     this.kept = this.opts.maxBytes;
     this.droppedBytes += bytes - headBytes;

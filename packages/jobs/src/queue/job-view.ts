@@ -39,7 +39,10 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
   } else if (state === 'active') status = 'running';
   else status = job.data.canceled ? 'canceled' : 'queued';
   if (status === 'canceled') error = CANCELED;
-  const ended = status === 'succeeded' || status === 'failed' || (status === 'canceled' && Boolean(job.finishedOn));
+  const ended =
+    status === 'succeeded' ||
+    status === 'failed' ||
+    (status === 'canceled' && Boolean(job.finishedOn));
   return {
     id: String(job.id),
     spec: job.data.spec,

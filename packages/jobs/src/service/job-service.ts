@@ -32,6 +32,7 @@ export class JobService {
   readonly files: JobFiles;
   private readonly schema: Joi.ObjectSchema;
   private queueEvents?: QueueEvents;
+  private eventsConnection?: Redis;
 
   constructor(
     readonly config: Config,
@@ -51,11 +52,14 @@ export class JobService {
 
   async init(): Promise<void> {
     await this.files.init();
+    this.eventsConnection = redisConnection(this.redisUrl, 'api-events');
     this.queueEvents = new QueueEvents(this.config.queueName, {
-      connection: redisConnection(this.redisUrl, 'api-events'),
+      connection: this.eventsConnection,
       prefix: KEY_PREFIX,
     });
-    this.queueEvents.on('error', (err) => this.logger.warn('queue events error', { error: err.message }));
+    this.queueEvents.on('error', (err) =>
+      this.logger.warn('queue events error', { error: err.message }),
+    );
     await this.queueEvents.waitUntilReady();
   }
 
@@ -81,7 +85,11 @@ export class JobService {
       await this.files.discard(dirs);
       throw err;
     }
-    this.logger.info('job queued', { jobId, runtime: spec.runtime, files: files.code.length + files.input.length });
+    this.logger.info('job queued', {
+      jobId,
+      runtime: spec.runtime,
+      files: files.code.length + files.input.length,
+    });
     return jobId;
   }
 
@@ -114,7 +122,9 @@ export class JobService {
     const job = await this.getJob(jobId);
     const before = toJobView(job, await job.getState());
     if (isEnded(before.status) && before.finished_at !== null) {
-      throw conflict(`job ${jobId} has already ended (${before.status})`, { status: before.status });
+      throw conflict(`job ${jobId} has already ended (${before.status})`, {
+        status: before.status,
+      });
     }
     if (before.status === 'queued' || before.status === 'canceled') {
       await job.updateData({ ...job.data, canceled: true });
@@ -128,7 +138,9 @@ export class JobService {
   }
 
   async close(): Promise<void> {
+    // Connections handed to BullMQ stay ours to close.
     await this.queueEvents?.close().catch(() => undefined);
+    this.eventsConnection?.disconnect();
     await this.queue.close().catch(() => undefined);
     await this.connection.quit().catch(() => undefined);
   }

@@ -11,6 +11,7 @@ export function safeBaseName(raw: string): string | null {
   if (base === '' || base === '.' || base === '..') return null;
   if (Buffer.byteLength(base) > MAX_FILE_NAME_BYTES) return null;
   // Control characters in names make logs and shells lie; refuse them.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\x00-\x1f\x7f]/.test(base)) return null;
   return base;
 }

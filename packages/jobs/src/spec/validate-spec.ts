@@ -10,7 +10,9 @@ export function validateSpec(schema: Joi.ObjectSchema, raw: unknown): JobSpec {
   const { error, value } = schema.validate(raw);
   if (error) {
     const fields = [...new Set(error.details.map((d) => d.path.join('.')))];
-    throw unprocessable(`invalid spec: ${error.details.map((d) => d.message).join('; ')}`, { fields });
+    throw unprocessable(`invalid spec: ${error.details.map((d) => d.message).join('; ')}`, {
+      fields,
+    });
   }
   return value as JobSpec;
 }

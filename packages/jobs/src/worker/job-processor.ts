@@ -40,7 +40,8 @@ export function createJobProcessor(deps: JobProcessorDeps) {
     const attempt = (job.attemptsStarted ?? job.attemptsMade + 1) || 1;
     const attempts = job.opts.attempts ?? 1;
     const finalAttempt = attempt >= attempts;
-    const progress = (p: JobProgress) => job.updateProgress(p as unknown as object).catch(() => undefined);
+    const progress = (p: JobProgress) =>
+      job.updateProgress(p as unknown as object).catch(() => undefined);
     try {
       if (job.data.canceled || (await deps.isCanceled(job))) {
         await deps.logs.end(jobId);
@@ -52,15 +53,25 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       const dirs = deps.files.dirs(jobId);
       const entry = await fs.promises.lstat(path.join(dirs.code, spec.entry)).catch(() => null);
       if (!entry?.isFile()) {
-        await deps.logs.append(jobId, note(`missing entry file: ${spec.entry} is not among the code files`));
+        await deps.logs.append(
+          jobId,
+          note(`missing entry file: ${spec.entry} is not among the code files`),
+        );
         return await fail(job, deps, { ...emptySummary(), error: 'missing entry file' });
       }
       const image = deps.runtimes[spec.runtime];
-      if (!image) return await fail(job, deps, { ...emptySummary(), error: `unknown runtime ${spec.runtime}` });
+      if (!image)
+        return await fail(job, deps, {
+          ...emptySummary(),
+          error: `unknown runtime ${spec.runtime}`,
+        });
 
       await deps.files.resetOutput(jobId);
       const writer = new LogWriter(deps.logs, jobId);
-      const capture = new OutputCapture({ maxBytes: deps.maxLogBytes, emit: (t) => writer.write(t) });
+      const capture = new OutputCapture({
+        maxBytes: deps.maxLogBytes,
+        emit: (t) => writer.write(t),
+      });
       log.info('running', { runtime: spec.runtime, attempt });
       const result = await deps.runner.run({
         jobId,
@@ -68,7 +79,12 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         entry: spec.entry,
         args: spec.args,
         env: spec.env,
-        limits: { timeoutSec: spec.timeout_sec, cpus: spec.cpu_limit, memoryMb: spec.mem_limit_mb, pids: spec.pids_limit },
+        limits: {
+          timeoutSec: spec.timeout_sec,
+          cpus: spec.cpu_limit,
+          memoryMb: spec.mem_limit_mb,
+          pids: spec.pids_limit,
+        },
         netPolicy: spec.net_policy,
         codeDir: dirs.code,
         inputDir: dirs.input,
@@ -89,10 +105,19 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         artifacts: result.artifacts,
         output_dropped_bytes: capture.dropped,
       };
-      log.info('run ended', { verdict: result.verdict, exitCode: result.exitCode, durationMs: result.durationMs });
+      log.info('run ended', {
+        verdict: result.verdict,
+        exitCode: result.exitCode,
+        durationMs: result.durationMs,
+      });
       if (result.verdict !== 'succeeded') {
-        if (result.verdict === 'timeout') await deps.logs.append(jobId, note(`killed after timeout_sec=${spec.timeout_sec}`));
-        if (result.verdict === 'oom') await deps.logs.append(jobId, note(`killed: out of memory (mem_limit_mb=${spec.mem_limit_mb})`));
+        if (result.verdict === 'timeout')
+          await deps.logs.append(jobId, note(`killed after timeout_sec=${spec.timeout_sec}`));
+        if (result.verdict === 'oom')
+          await deps.logs.append(
+            jobId,
+            note(`killed: out of memory (mem_limit_mb=${spec.mem_limit_mb})`),
+          );
         return await fail(job, deps, summary);
       }
       await progress({ phase: 'finished', result: summary });
@@ -100,9 +125,12 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       return summary;
     } catch (err) {
       if (err instanceof UnrecoverableError) throw err;
-      const reason = err instanceof SandboxPlatformError ? err.message : `unexpected: ${(err as Error).message}`;
+      const reason =
+        err instanceof SandboxPlatformError ? err.message : `unexpected: ${(err as Error).message}`;
       log.warn('platform error', { attempt, attempts, error: reason });
-      await deps.logs.append(jobId, note(`platform error on attempt ${attempt} of ${attempts}: ${reason}`)).catch(() => undefined);
+      await deps.logs
+        .append(jobId, note(`platform error on attempt ${attempt} of ${attempts}: ${reason}`))
+        .catch(() => undefined);
       if (finalAttempt) await deps.logs.end(jobId).catch(() => undefined);
       throw new Error(`platform error: ${reason}`);
     } finally {
@@ -112,11 +140,22 @@ export function createJobProcessor(deps: JobProcessorDeps) {
 }
 
 function emptySummary(): RunSummary {
-  return { exit_code: null, error: null, duration_ms: 0, peak_memory_bytes: null, artifacts: [], output_dropped_bytes: 0 };
+  return {
+    exit_code: null,
+    error: null,
+    duration_ms: 0,
+    peak_memory_bytes: null,
+    artifacts: [],
+    output_dropped_bytes: 0,
+  };
 }
 
 /** Records the run's summary where the job view finds it, ends the log, and fails for good. */
-async function fail(job: Job<JobData>, deps: JobProcessorDeps, summary: RunSummary): Promise<never> {
+async function fail(
+  job: Job<JobData>,
+  deps: JobProcessorDeps,
+  summary: RunSummary,
+): Promise<never> {
   await job.updateProgress({ phase: 'finished', result: summary } satisfies JobProgress);
   await deps.logs.end(String(job.id));
   throw new UnrecoverableError(summary.error ?? 'failed');

@@ -50,7 +50,10 @@ export class JobWorker {
             filesBytes: config.uploads.maxBodyBytes,
             tmpBytes: config.output.tmpSizeMb * 1024 * 1024,
           })
-        : new LocalRunner({ maxArtifacts: config.output.maxArtifacts, maxArtifactBytes: config.output.maxArtifactBytes }));
+        : new LocalRunner({
+            maxArtifacts: config.output.maxArtifacts,
+            maxArtifactBytes: config.output.maxArtifactBytes,
+          }));
     this.connection = redisConnection(opts.redisUrl, `worker:${this.id}`);
     this.subscriber = redisConnection(opts.redisUrl, `worker-cancel:${this.id}`);
   }
@@ -58,7 +61,9 @@ export class JobWorker {
   async start(): Promise<void> {
     const { config } = this.opts;
     if (this.runner.kind === 'local') {
-      this.log.warn('USE_DOCKER=0: user code runs as a plain child process, NOT SANDBOXED; never use this in production');
+      this.log.warn(
+        'USE_DOCKER=0: user code runs as a plain child process, NOT SANDBOXED; never use this in production',
+      );
     }
     const files = new JobFiles(config.jobDataDir);
     await files.init();
@@ -85,14 +90,26 @@ export class JobWorker {
     });
     this.worker.on('error', (err) => this.log.error('worker error', { error: err.message }));
     this.worker.on('failed', (job, err) => {
-      if (job) this.log.info('job failed', { jobId: job.id, error: err.message, attemptsMade: job.attemptsMade });
+      if (job)
+        this.log.info('job failed', {
+          jobId: job.id,
+          error: err.message,
+          attemptsMade: job.attemptsMade,
+        });
     });
     await this.worker.waitUntilReady();
-    this.log.info('worker started', { queue: config.queueName, concurrency: config.workerConcurrency, sandbox: this.runner.kind });
+    this.log.info('worker started', {
+      queue: config.queueName,
+      concurrency: config.workerConcurrency,
+      sandbox: this.runner.kind,
+    });
   }
 
   private async isCanceled(job: Job<JobData>): Promise<boolean> {
-    const raw = await this.connection.hget(`${keyBase(this.opts.config.queueName)}:${job.id}`, 'data');
+    const raw = await this.connection.hget(
+      `${keyBase(this.opts.config.queueName)}:${job.id}`,
+      'data',
+    );
     return raw ? Boolean((JSON.parse(raw) as JobData).canceled) : false;
   }
 

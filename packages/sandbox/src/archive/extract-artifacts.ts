@@ -34,13 +34,18 @@ export async function extractArtifacts(
     };
     if (header.type === 'directory') return skip();
     const name = safeArtifactName(header.name);
-    if (name === null) return skip(`artifact skipped: unsafe name ${JSON.stringify(header.name.slice(0, 100))}`);
+    if (name === null)
+      return skip(`artifact skipped: unsafe name ${JSON.stringify(header.name.slice(0, 100))}`);
     if (header.type !== 'file' && header.type !== 'contiguous-file') {
-      return skip(`artifact skipped: ${name} is a ${header.type ?? 'special file'}, only regular files are kept`);
+      return skip(
+        `artifact skipped: ${name} is a ${header.type ?? 'special file'}, only regular files are kept`,
+      );
     }
     const size = header.size ?? 0;
-    if (artifacts.length >= limits.maxFiles) return skip(`artifact skipped: ${name} (more than ${limits.maxFiles} files)`);
-    if (total + size > limits.maxBytes) return skip(`artifact skipped: ${name} (artifacts over ${limits.maxBytes} bytes in all)`);
+    if (artifacts.length >= limits.maxFiles)
+      return skip(`artifact skipped: ${name} (more than ${limits.maxFiles} files)`);
+    if (total + size > limits.maxBytes)
+      return skip(`artifact skipped: ${name} (artifacts over ${limits.maxBytes} bytes in all)`);
     const target = path.join(outputDir, ...name.split('/'));
     fs.promises
       .mkdir(path.dirname(target), { recursive: true })

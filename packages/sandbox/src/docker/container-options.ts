@@ -66,7 +66,9 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
         '/tmp': mount(`size=${input.tmpBytes}`),
         [CODE_DIR]: mount(`size=${input.filesBytes},mode=755`),
         [INPUT_DIR]: mount(`size=${input.filesBytes},mode=755`),
-        [OUTPUT_DIR]: mount(`size=${input.outputBytes},mode=700,uid=${SANDBOX_UID},gid=${SANDBOX_UID}`),
+        [OUTPUT_DIR]: mount(
+          `size=${input.outputBytes},mode=700,uid=${SANDBOX_UID},gid=${SANDBOX_UID}`,
+        ),
       },
       ...(input.runtime ? { Runtime: input.runtime } : {}),
     },

@@ -76,7 +76,12 @@ export class DockerRunner implements SandboxRunner {
       const run = await this.runProgram(container, req);
       const probe = await this.endAndProbe(container);
       const verdict: RunVerdict =
-        run.verdict ?? (run.exitCode === 0 ? 'succeeded' : run.exitCode === 137 && probe.oomKilled ? 'oom' : 'non-zero exit');
+        run.verdict ??
+        (run.exitCode === 0
+          ? 'succeeded'
+          : run.exitCode === 137 && probe.oomKilled
+            ? 'oom'
+            : 'non-zero exit');
       if (verdict !== 'canceled') req.onPhase?.('collecting');
       const artifacts =
         verdict === 'canceled'
@@ -111,7 +116,10 @@ export class DockerRunner implements SandboxRunner {
     }).catch((err: unknown) => {
       throw platformError('copy files into the sandbox', err);
     });
-    if (code !== 0) throw new SandboxPlatformError(`copying files into the sandbox failed: ${stderr.trim() || `tar exited ${code}`}`);
+    if (code !== 0)
+      throw new SandboxPlatformError(
+        `copying files into the sandbox failed: ${stderr.trim() || `tar exited ${code}`}`,
+      );
   }
 
   private async runProgram(
@@ -154,7 +162,9 @@ export class DockerRunner implements SandboxRunner {
 
   /** Ends every process of the sandbox user; falls back to killing the container. */
   private async killProgram(container: Docker.Container): Promise<void> {
-    const code = await runExec(container, { cmd: ['kill', '-9', '-1'], user: USER }).catch(() => null);
+    const code = await runExec(container, { cmd: ['kill', '-9', '-1'], user: USER }).catch(
+      () => null,
+    );
     if (code === null) await container.kill().catch(() => undefined);
   }
 
@@ -163,18 +173,25 @@ export class DockerRunner implements SandboxRunner {
    * artifacts) and reads the memory cgroup: the OOM-kill counter tells the kernel's kill from
    * ours, and the high-water mark is the peak memory.
    */
-  private async endAndProbe(container: Docker.Container): Promise<{ oomKilled: boolean; peakMemoryBytes: number | null }> {
+  private async endAndProbe(
+    container: Docker.Container,
+  ): Promise<{ oomKilled: boolean; peakMemoryBytes: number | null }> {
     let out = '';
     const script =
       'kill -9 -1 2>/dev/null; ' +
       'cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null | grep "^oom_kill "; ' +
       'echo "peak $(cat /sys/fs/cgroup/memory/memory.max_usage_in_bytes /sys/fs/cgroup/memory.peak 2>/dev/null | head -n 1)"';
-    await runExec(container, { cmd: ['sh', '-c', script], user: USER, onStdout: (c) => (out += c.toString()) }).catch(
-      () => null,
-    );
+    await runExec(container, {
+      cmd: ['sh', '-c', script],
+      user: USER,
+      onStdout: (c) => (out += c.toString()),
+    }).catch(() => null);
     const oom = /^oom_kill (\d+)/m.exec(out);
     const peak = /^peak (\d+)/m.exec(out);
-    return { oomKilled: oom !== null && Number(oom[1]) > 0, peakMemoryBytes: peak ? Number(peak[1]) : null };
+    return {
+      oomKilled: oom !== null && Number(oom[1]) > 0,
+      peakMemoryBytes: peak ? Number(peak[1]) : null,
+    };
   }
 
   private async copyOut(

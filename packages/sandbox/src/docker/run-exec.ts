@@ -25,7 +25,10 @@ const sink = (fn?: (chunk: Buffer) => void) =>
   });
 
 /** Runs a command in a running container and resolves with its exit code once it has ended. */
-export async function runExec(container: Docker.Container, opts: ExecOptions): Promise<number | null> {
+export async function runExec(
+  container: Docker.Container,
+  opts: ExecOptions,
+): Promise<number | null> {
   const exec = await container.exec({
     Cmd: opts.cmd,
     User: opts.user,
@@ -36,8 +39,10 @@ export async function runExec(container: Docker.Container, opts: ExecOptions): P
     AttachStderr: true,
     Tty: false,
   });
-  const stream = (await exec.start({ hijack: true, stdin: Boolean(opts.stdin) })) as NodeJS.ReadWriteStream &
-    NodeJS.EventEmitter;
+  const stream = (await exec.start({
+    hijack: true,
+    stdin: Boolean(opts.stdin),
+  })) as NodeJS.ReadWriteStream & NodeJS.EventEmitter;
   opts.onStarted?.();
   const stdout = opts.stdoutSink ?? sink(opts.onStdout);
   const stderr = sink(opts.onStderr);

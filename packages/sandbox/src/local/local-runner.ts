@@ -26,7 +26,9 @@ export class LocalRunner implements SandboxRunner {
     const python = this.opts.python ?? 'python3';
     await new Promise<void>((resolve, reject) => {
       const p = spawn(python, ['--version'], { stdio: 'ignore' });
-      p.on('error', (err) => reject(new SandboxPlatformError(`${python} not found: ${err.message}`)));
+      p.on('error', (err) =>
+        reject(new SandboxPlatformError(`${python} not found: ${err.message}`)),
+      );
       p.on('exit', () => resolve());
     });
   }
@@ -38,15 +40,26 @@ export class LocalRunner implements SandboxRunner {
       PYTHONUNBUFFERED: '1',
       ...sandboxEnv(req.jobId, { input: req.inputDir, output: req.outputDir }, req.env),
     };
-    if (req.signal?.aborted) return { verdict: 'canceled', exitCode: null, durationMs: 0, peakMemoryBytes: null, artifacts: [] };
+    if (req.signal?.aborted)
+      return {
+        verdict: 'canceled',
+        exitCode: null,
+        durationMs: 0,
+        peakMemoryBytes: null,
+        artifacts: [],
+      };
     const started = now();
     req.onPhase?.('running');
-    const child = spawn(this.opts.python ?? 'python3', [path.join(req.codeDir, req.entry), ...req.args], {
-      cwd: req.codeDir,
-      env,
-      detached: true, // its own process group, so a timeout kills what it spawned too
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      this.opts.python ?? 'python3',
+      [path.join(req.codeDir, req.entry), ...req.args],
+      {
+        cwd: req.codeDir,
+        env,
+        detached: true, // its own process group, so a timeout kills what it spawned too
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let verdict: RunVerdict | null = null;
     const stop = (why: RunVerdict) => {
       if (verdict) return;
@@ -63,7 +76,9 @@ export class LocalRunner implements SandboxRunner {
     child.stdout.on('data', (c: Buffer) => req.onOutput(c, 'stdout'));
     child.stderr.on('data', (c: Buffer) => req.onOutput(c, 'stderr'));
     const exitCode = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', (err) => reject(new SandboxPlatformError(`cannot start python: ${err.message}`)));
+      child.on('error', (err) =>
+        reject(new SandboxPlatformError(`cannot start python: ${err.message}`)),
+      );
       child.on('close', (code) => resolve(code));
     }).finally(() => {
       clearTimeout(timer);
@@ -73,7 +88,13 @@ export class LocalRunner implements SandboxRunner {
     const final: RunVerdict = verdict ?? (exitCode === 0 ? 'succeeded' : 'non-zero exit');
     req.onPhase?.('collecting');
     const artifacts = await this.listArtifacts(req);
-    return { verdict: final, exitCode: verdict ? null : exitCode, durationMs, peakMemoryBytes: null, artifacts };
+    return {
+      verdict: final,
+      exitCode: verdict ? null : exitCode,
+      durationMs,
+      peakMemoryBytes: null,
+      artifacts,
+    };
   }
 
   /** Keeps regular files within the caps; removes everything else so it is never served. */
@@ -83,7 +104,9 @@ export class LocalRunner implements SandboxRunner {
     const out: ArtifactInfo[] = [];
     let total = 0;
     const walk = async (dir: string, prefix: string): Promise<void> => {
-      for (const entry of (await fs.promises.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const entry of (await fs.promises.readdir(dir, { withFileTypes: true })).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      )) {
         const full = path.join(dir, entry.name);
         const name = prefix ? `${prefix}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {

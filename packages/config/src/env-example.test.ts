@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { envSchema } from './env-schema';
+
+/** .env.example must list every variable the schema knows, with the schema's default. */
+describe('.env.example', () => {
+  const file = fs.readFileSync(path.join(__dirname, '..', '..', '..', '.env.example'), 'utf8');
+  const listed = Object.fromEntries(
+    file
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  const keys = (
+    envSchema.describe() as {
+      keys: Record<string, { flags?: { default?: unknown; description?: string } }>;
+    }
+  ).keys;
+
+  it.each(Object.keys(keys))('lists %s with its default and a line of meaning', (name) => {
+    expect(listed).toHaveProperty(name);
+    const def = keys[name]!.flags?.default;
+    const shown = typeof def === 'boolean' ? (def ? '1' : '0') : String(def ?? '');
+    expect(listed[name]).toBe(shown);
+    expect(keys[name]!.flags?.description).toBeTruthy();
+  });
+
+  it('lists nothing the schema does not know', () => {
+    expect(Object.keys(listed).filter((k) => !(k in keys))).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from './config-error';
+import { loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults', () => {
+    const c = loadConfig({}, { dotenvDir: null });
+    expect(c.port).toBe(8000);
+    expect(c.inlineWorker).toBe(true);
+    expect(c.useDocker).toBe(true);
+    expect(c.runtimes).toEqual({ python: 'job-runner-exec:latest' });
+  });
+
+  it('names each bad variable and what it accepts', () => {
+    expect(() =>
+      loadConfig(
+        { PORT: 'eighty', INLINE_WORKER: 'maybe', MAX_TIMEOUT_SEC: '9000' },
+        { dotenvDir: null },
+      ),
+    ).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'eighty', INLINE_WORKER: 'maybe' }, { dotenvDir: null });
+    } catch (err) {
+      const msg = (err as Error).message;
+      expect(msg).toMatch(/PORT: must be a number \(got "eighty"\)/);
+      expect(msg).toMatch(/INLINE_WORKER: must be a boolean/);
+    }
+  });
+
+  it('reads .env without overriding the real environment', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+    fs.writeFileSync(path.join(dir, '.env'), 'PORT=9001\nQUEUE_NAME=fromfile\n');
+    const c = loadConfig({ QUEUE_NAME: 'fromenv' }, { dotenvDir: dir });
+    expect(c.port).toBe(9001);
+    expect(c.queueName).toBe('fromenv');
+  });
+
+  it('adds runtimes from RUNTIMES', () => {
+    const c = loadConfig({ RUNTIMES: 'py311=img:3.11,data=img:data' }, { dotenvDir: null });
+    expect(c.runtimes).toEqual({
+      py311: 'img:3.11',
+      data: 'img:data',
+      python: 'job-runner-exec:latest',
+    });
+  });
+});

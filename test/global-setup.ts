@@ -1,0 +1,86 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    s.on('connect', () => s.write('PING\r\n'));
+    s.on('data', (d) => {
+      s.destroy();
+      resolve(d.toString().startsWith('+PONG'));
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * A private redis-server on a free port for the whole run, and the Docker engine and sandbox
+ * image the suite needs. No Docker fails the run unless SKIP_DOCKER_TESTS=1 was set by hand.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (spawnSync('redis-server', ['--version']).error) {
+    throw new Error('the tests need redis-server: apt-get install -y redis-server');
+  }
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-test-redis-'));
+  const redis = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    {
+      stdio: 'ignore',
+      detached: false,
+    },
+  );
+  for (let i = 0; i < 100 && !(await answers(port)); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  if (!(await answers(port)))
+    throw new Error('the private redis-server for the tests did not start');
+  process.env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;
+  process.env.TEST_REDIS_PORT = String(port);
+  (globalThis as Record<string, unknown>).__TEST_REDIS__ = { pid: redis.pid, dir };
+
+  if (process.env.SKIP_DOCKER_TESTS === '1') {
+    console.warn('\nSKIP_DOCKER_TESTS=1: tests that need Docker are skipped\n');
+    return;
+  }
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe' });
+  } catch {
+    throw new Error(
+      'the tests need a running Docker engine (apt-get install -y docker.io; dockerd &). ' +
+        'Set SKIP_DOCKER_TESTS=1 by hand to run only the tests that do not need it.',
+    );
+  }
+  const image = process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest';
+  if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) {
+    console.log(`\nbuilding the sandbox image ${image} for the tests\n`);
+    execFileSync('bash', [path.join(__dirname, '..', 'scripts', 'build-exec-image.sh')], {
+      stdio: 'inherit',
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '@job-runner/config';
+import { createLogger } from '@job-runner/logger';
+import { startServer, type RunningServer } from '@job-runner/api';
+
+export interface TestServer extends RunningServer {
+  config: Config;
+  dataDir: string;
+  redisUrl: string;
+}
+
+/**
+ * The real server on an ephemeral port, against the suite's private Redis, with a queue and a
+ * data directory of its own so test files never see each other's jobs.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const redisUrl = process.env.TEST_REDIS_URL;
+  if (!redisUrl)
+    throw new Error('TEST_REDIS_URL is not set: run the tests through jest (globalSetup)');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-test-'));
+  const config = loadConfig(
+    {
+      PATH: process.env.PATH,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL: redisUrl,
+      JOB_DATA_DIR: dataDir,
+      QUEUE_NAME: `t-${randomUUID().slice(0, 8)}`,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+      JOB_BACKOFF_MS: '200',
+      ...(process.env.SKIP_DOCKER_TESTS === '1' ? { USE_DOCKER: '0' } : {}),
+      ...env,
+    },
+    { dotenvDir: null },
+  );
+  const logger = createLogger({ level: config.logLevel });
+  const server = await startServer({ config, redisUrl, logger });
+  return {
+    ...server,
+    config,
+    dataDir,
+    redisUrl,
+    async close() {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
