@@ -31,7 +31,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    await server.close();
+    try {
+      await server.shutdown();
+    } catch (err) {
+      logger.error('shutdown did not finish cleanly', { error: (err as Error).message });
+    }
     await redis.stop();
     process.exit(0);
   };

@@ -16,7 +16,10 @@ export interface RunningServer {
   port: number;
   jobs: JobService;
   worker: JobWorker | null;
+  /** Stops at once: running jobs of the inline worker are dropped (tests). */
   close(): Promise<void>;
+  /** SIGTERM: stops serving, lets the inline worker's jobs finish or hands them back. */
+  shutdown(): Promise<void>;
 }
 
 /** Starts the API (and, with INLINE_WORKER, a worker in the same process) on config.port (0: any). */
@@ -55,6 +58,14 @@ export async function startServer({
         server.closeAllConnections();
       });
       await worker?.close();
+      await jobs.close();
+    },
+    async shutdown() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await worker?.shutdown();
       await jobs.close();
     },
   };

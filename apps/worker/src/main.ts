@@ -26,8 +26,14 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: stopping the worker`);
-    await worker.close();
+    logger.info(`${signal}: stopping the worker`, {
+      graceSec: config.lifecycle.shutdownGraceSec,
+    });
+    try {
+      await worker.shutdown();
+    } catch (err) {
+      logger.error('shutdown did not finish cleanly', { error: (err as Error).message });
+    }
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

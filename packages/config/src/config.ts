@@ -37,4 +37,21 @@ export interface Config {
     attempts: number;
     backoffMs: number;
   };
+  /** Finished jobs kept in BullMQ (and their logs and files with them). */
+  retention: {
+    completedAgeSec: number;
+    completedCount: number;
+    failedAgeSec: number;
+    failedCount: number;
+    janitorIntervalSec: number;
+  };
+  /** Crash recovery and shutdown of workers. */
+  lifecycle: {
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    maxStalledCount: number;
+    heartbeatSec: number;
+    reaperIntervalSec: number;
+    shutdownGraceSec: number;
+  };
 }

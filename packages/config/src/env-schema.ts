@@ -124,6 +124,63 @@ export const envSchema = Joi.object({
     .min(0)
     .default(2000)
     .description('first retry delay, doubled each time'),
+  KEEP_COMPLETED_SEC: Joi.number()
+    .integer()
+    .min(0)
+    .default(86400)
+    .description('a succeeded job, its log and files are removed this long after it ended'),
+  KEEP_COMPLETED_COUNT: Joi.number()
+    .integer()
+    .min(0)
+    .default(1000)
+    .description('at most this many succeeded jobs are kept'),
+  KEEP_FAILED_SEC: Joi.number()
+    .integer()
+    .min(0)
+    .default(604800)
+    .description(
+      'a failed or canceled job, its log and files are removed this long after it ended',
+    ),
+  KEEP_FAILED_COUNT: Joi.number()
+    .integer()
+    .min(0)
+    .default(5000)
+    .description('at most this many failed or canceled jobs are kept'),
+  JANITOR_INTERVAL_SEC: Joi.number()
+    .integer()
+    .min(1)
+    .default(60)
+    .description('how often a worker removes logs and files of jobs that are gone from the queue'),
+  LOCK_DURATION_MS: Joi.number()
+    .integer()
+    .min(1000)
+    .default(30000)
+    .description("job lock of a worker; a dead worker's job is given back this long after it died"),
+  STALLED_INTERVAL_MS: Joi.number()
+    .integer()
+    .min(500)
+    .default(30000)
+    .description('how often workers look for jobs whose worker died'),
+  MAX_STALLED_COUNT: Joi.number()
+    .integer()
+    .min(0)
+    .default(1)
+    .description('reruns of a job whose worker died, before it fails'),
+  WORKER_HEARTBEAT_SEC: Joi.number()
+    .integer()
+    .min(1)
+    .default(30)
+    .description('a worker silent this long is dead and its sandboxes are reaped'),
+  REAPER_INTERVAL_SEC: Joi.number()
+    .integer()
+    .min(1)
+    .default(60)
+    .description('how often a worker removes sandboxes of dead workers'),
+  SHUTDOWN_GRACE_SEC: Joi.number()
+    .integer()
+    .min(0)
+    .default(30)
+    .description('on SIGTERM, running jobs get this long to finish before they are handed back'),
 })
   .unknown(true)
   .prefs({ abortEarly: false, convert: true });

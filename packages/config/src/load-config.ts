@@ -76,6 +76,21 @@ export function loadConfig(
     },
     syncGraceSec: v.SYNC_GRACE_SEC,
     retry: { attempts: v.JOB_ATTEMPTS, backoffMs: v.JOB_BACKOFF_MS },
+    retention: {
+      completedAgeSec: v.KEEP_COMPLETED_SEC,
+      completedCount: v.KEEP_COMPLETED_COUNT,
+      failedAgeSec: v.KEEP_FAILED_SEC,
+      failedCount: v.KEEP_FAILED_COUNT,
+      janitorIntervalSec: v.JANITOR_INTERVAL_SEC,
+    },
+    lifecycle: {
+      lockDurationMs: v.LOCK_DURATION_MS,
+      stalledIntervalMs: v.STALLED_INTERVAL_MS,
+      maxStalledCount: v.MAX_STALLED_COUNT,
+      heartbeatSec: v.WORKER_HEARTBEAT_SEC,
+      reaperIntervalSec: v.REAPER_INTERVAL_SEC,
+      shutdownGraceSec: v.SHUTDOWN_GRACE_SEC,
+    },
   };
 }
 

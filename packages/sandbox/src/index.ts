@@ -1,6 +1,7 @@
 export type { RunRequest, SandboxLimits, NetPolicy, OutputStreamName } from './run-request';
 export type { RunResult, RunVerdict, ArtifactInfo } from './run-result';
 export type { SandboxRunner } from './sandbox-runner';
+export type { SandboxInfo, SandboxInventory } from './sandbox-inventory';
 export { SandboxPlatformError } from './errors/sandbox-platform-error';
 export { DockerRunner, JOB_LABEL } from './docker/docker-runner';
 export type { DockerRunnerOptions } from './docker/docker-runner-options';

@@ -8,17 +8,37 @@ export interface QueueOptions {
   backoffMs: number;
 }
 
+/** How long, and how many, finished jobs BullMQ keeps (their logs and files follow them). */
+export interface RetentionOptions {
+  completedAgeSec: number;
+  completedCount: number;
+  failedAgeSec: number;
+  failedCount: number;
+}
+
 /**
  * The jobs queue. Platform failures are retried with exponential backoff; user failures throw
- * UnrecoverableError and never are.
+ * UnrecoverableError and never are. Finished jobs are removed by age and count as they end;
+ * the janitor removes what they leave outside BullMQ.
  */
-export function createQueue(name: string, connection: Redis, opts: QueueOptions): Queue<JobData> {
+export function createQueue(
+  name: string,
+  connection: Redis,
+  opts: QueueOptions,
+  retention?: RetentionOptions,
+): Queue<JobData> {
   return new Queue<JobData>(name, {
     connection,
     prefix: KEY_PREFIX,
     defaultJobOptions: {
       attempts: opts.attempts,
       backoff: { type: 'exponential', delay: opts.backoffMs },
+      ...(retention
+        ? {
+            removeOnComplete: { age: retention.completedAgeSec, count: retention.completedCount },
+            removeOnFail: { age: retention.failedAgeSec, count: retention.failedCount },
+          }
+        : {}),
     },
   });
 }

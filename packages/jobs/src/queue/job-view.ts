@@ -34,7 +34,7 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
   let error: string | null = null;
   if (state === 'completed') status = 'succeeded';
   else if (state === 'failed') {
-    error = job.failedReason || result?.error || 'failed';
+    error = explainFailure(job.failedReason) || result?.error || 'failed';
     status = error === CANCELED ? 'canceled' : 'failed';
   } else if (state === 'active') status = 'running';
   else status = job.data.canceled ? 'canceled' : 'queued';
@@ -62,3 +62,12 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
 }
 
 export const isEnded = (status: JobStatus) => status !== 'queued' && status !== 'running';
+
+/** BullMQ's reason for a job whose worker kept dying under it, in the words of our verdicts. */
+const STALLED_REASON = 'job stalled more than allowable limit';
+
+function explainFailure(reason: string | undefined): string | undefined {
+  if (reason === STALLED_REASON)
+    return 'platform error: worker lost (it died while running the job, more often than MAX_STALLED_COUNT allows)';
+  return reason;
+}

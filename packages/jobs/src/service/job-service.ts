@@ -40,7 +40,7 @@ export class JobService {
     private readonly logger: Logger,
   ) {
     this.connection = redisConnection(redisUrl, 'api');
-    this.queue = createQueue(config.queueName, this.connection, config.retry);
+    this.queue = createQueue(config.queueName, this.connection, config.retry, config.retention);
     this.logs = new LogStore(this.connection, keyBase(config.queueName));
     this.files = new JobFiles(config.jobDataDir);
     this.schema = specSchema({

@@ -1,6 +1,12 @@
+/** Abort reason of a run stopped because its worker shuts down: the job goes back to the queue. */
+export const HAND_BACK = 'hand-back';
+/** Abort reason of a run the client canceled. */
+export const CANCEL = 'cancel';
+
 /**
- * The jobs this worker is running, each with the switch that cancels it. A cancel request is
- * broadcast to every worker; only the one holding the job acts on it.
+ * The jobs this worker is running, each with the switch that stops it. A cancel request is
+ * broadcast to every worker; only the one holding the job acts on it. The abort reason tells
+ * the processor whether the client canceled or the worker is handing the job back.
  */
 export class CancelRegistry {
   private readonly running = new Map<string, AbortController>();
@@ -17,8 +23,14 @@ export class CancelRegistry {
 
   cancel(jobId: string): boolean {
     const controller = this.running.get(jobId);
-    controller?.abort();
+    controller?.abort(CANCEL);
     return Boolean(controller);
+  }
+
+  /** Stops every run so that its job is handed back (shutdown past its grace period). */
+  handBackAll(): string[] {
+    for (const controller of this.running.values()) controller.abort(HAND_BACK);
+    return this.ids();
   }
 
   ids(): string[] {

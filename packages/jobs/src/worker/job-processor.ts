@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from '@job-runner/logger';
 import { SandboxPlatformError, type SandboxRunner } from '@job-runner/sandbox';
 import type { JobFiles } from '../files/job-files';
@@ -9,7 +9,7 @@ import type { LogStore } from '../logs/log-store';
 import { OutputCapture } from '../logs/output-capture';
 import { CANCELED } from '../queue/job-view';
 import type { JobData, JobProgress, RunSummary } from '../queue/job-data';
-import type { CancelRegistry } from './cancel-registry';
+import { HAND_BACK, type CancelRegistry } from './cancel-registry';
 
 export interface JobProcessorDeps {
   runner: SandboxRunner;
@@ -33,13 +33,14 @@ const note = (text: string) => `[job-runner] ${text}\n`;
  * (UnrecoverableError); the platform's own failures are thrown as they are, so BullMQ retries them.
  */
 export function createJobProcessor(deps: JobProcessorDeps) {
-  return async function processJob(job: Job<JobData>): Promise<RunSummary> {
+  return async function processJob(job: Job<JobData>, token?: string): Promise<RunSummary> {
     const jobId = String(job.id);
     const log = deps.logger.child({ jobId });
     const signal = deps.cancels.register(jobId);
     const attempt = (job.attemptsStarted ?? job.attemptsMade + 1) || 1;
     const attempts = job.opts.attempts ?? 1;
-    const finalAttempt = attempt >= attempts;
+    // BullMQ retries by attemptsMade; a rerun after a hand-back or a stall does not count.
+    const finalAttempt = job.attemptsMade + 1 >= attempts;
     const progress = (p: JobProgress) =>
       job.updateProgress(p as unknown as object).catch(() => undefined);
     try {
@@ -47,8 +48,20 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         await deps.logs.end(jobId);
         throw new UnrecoverableError(CANCELED);
       }
+      if (signal.reason === HAND_BACK) return await handBack(job, token, deps);
       await progress({ phase: 'preparing' });
-      if (attempt > 1) await deps.logs.append(jobId, note(`attempt ${attempt} of ${attempts}`));
+      if (job.attemptsMade > 0)
+        await deps.logs.append(
+          jobId,
+          note(`attempt ${job.attemptsMade + 1} of ${attempts} after a platform failure`),
+        );
+      else if (attempt > 1)
+        await deps.logs.append(
+          jobId,
+          note(
+            'rerun from the start: the previous run was interrupted (its worker stopped or died)',
+          ),
+        );
       const { spec } = job.data;
       const dirs = deps.files.dirs(jobId);
       const entry = await fs.promises.lstat(path.join(dirs.code, spec.entry)).catch(() => null);
@@ -97,6 +110,8 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       });
       capture.end();
       await writer.close();
+      if (result.verdict === 'canceled' && signal.reason === HAND_BACK)
+        return await handBack(job, token, deps);
       const summary: RunSummary = {
         exit_code: result.exitCode,
         error: result.verdict === 'succeeded' ? null : result.verdict,
@@ -124,12 +139,15 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       await deps.logs.end(jobId);
       return summary;
     } catch (err) {
-      if (err instanceof UnrecoverableError) throw err;
+      if (err instanceof UnrecoverableError || err instanceof WaitingError) throw err;
       const reason =
         err instanceof SandboxPlatformError ? err.message : `unexpected: ${(err as Error).message}`;
       log.warn('platform error', { attempt, attempts, error: reason });
       await deps.logs
-        .append(jobId, note(`platform error on attempt ${attempt} of ${attempts}: ${reason}`))
+        .append(
+          jobId,
+          note(`platform error on attempt ${job.attemptsMade + 1} of ${attempts}: ${reason}`),
+        )
         .catch(() => undefined);
       if (finalAttempt) await deps.logs.end(jobId).catch(() => undefined);
       throw new Error(`platform error: ${reason}`);
@@ -159,4 +177,24 @@ async function fail(
   await job.updateProgress({ phase: 'finished', result: summary } satisfies JobProgress);
   await deps.logs.end(String(job.id));
   throw new UnrecoverableError(summary.error ?? 'failed');
+}
+
+/**
+ * The worker is shutting down and its grace period is over: the run was stopped, and the job
+ * goes back to the queue (without using up an attempt) for another worker to run from scratch.
+ */
+async function handBack(
+  job: Job<JobData>,
+  token: string | undefined,
+  deps: JobProcessorDeps,
+): Promise<never> {
+  const jobId = String(job.id);
+  await deps.logs.append(
+    jobId,
+    note('the worker is shutting down: this run was stopped and the job handed back for a rerun'),
+  );
+  await job.updateProgress({ phase: 'queued' } satisfies JobProgress);
+  await job.moveToWait(token);
+  deps.logger.info('job handed back', { jobId });
+  throw new WaitingError();
 }

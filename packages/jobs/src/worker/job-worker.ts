@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
 import { DockerRunner, LocalRunner, type SandboxRunner } from '@job-runner/sandbox';
 import { JobFiles } from '../files/job-files';
 import { LogStore } from '../logs/log-store';
+import { createQueue } from '../queue/create-queue';
 import type { JobData, RunSummary } from '../queue/job-data';
 import { cancelChannel, KEY_PREFIX, keyBase } from '../queue/queue-names';
 import { redisConnection } from '../queue/redis-connection';
 import { CancelRegistry } from './cancel-registry';
 import { createJobProcessor } from './job-processor';
+import { WORKER_LABEL } from './orphan-reaper';
+import { WorkerUpkeep } from './worker-upkeep';
 
-/** Label on every sandbox container naming the worker that owns it. */
-export const WORKER_LABEL = 'job-runner.worker-id';
+export { WORKER_LABEL };
 
 export interface JobWorkerOptions {
   config: Config;
@@ -36,6 +38,8 @@ export class JobWorker {
   private readonly connection: Redis;
   private readonly subscriber: Redis;
   private readonly log: Logger;
+  private queue?: Queue<JobData>;
+  private upkeep?: WorkerUpkeep;
 
   constructor(private readonly opts: JobWorkerOptions) {
     const { config } = opts;
@@ -79,6 +83,20 @@ export class JobWorker {
       labels: { [WORKER_LABEL]: this.id },
       isCanceled: (job) => this.isCanceled(job),
     });
+    this.queue = createQueue(config.queueName, this.connection, config.retry, config.retention);
+    this.upkeep = new WorkerUpkeep({
+      config,
+      workerId: this.id,
+      redis: this.connection,
+      queue: this.queue,
+      files,
+      logs,
+      inventory: this.runner instanceof DockerRunner ? this.runner : undefined,
+      running: () => this.cancels.ids(),
+      logger: this.log,
+    });
+    // Registered (and dead workers' sandboxes reaped) before the first job is taken.
+    await this.upkeep.start();
     await this.subscriber.subscribe(cancelChannel(config.queueName));
     this.subscriber.on('message', (_channel: string, jobId: string) => {
       if (this.cancels.cancel(jobId)) this.log.info('cancel requested', { jobId });
@@ -87,6 +105,10 @@ export class JobWorker {
       connection: this.connection,
       prefix: KEY_PREFIX,
       concurrency: config.workerConcurrency,
+      // A dead worker's job is given back once its lock runs out; see MAX_STALLED_COUNT.
+      lockDuration: config.lifecycle.lockDurationMs,
+      stalledInterval: config.lifecycle.stalledIntervalMs,
+      maxStalledCount: config.lifecycle.maxStalledCount,
     });
     this.worker.on('error', (err) => this.log.error('worker error', { error: err.message }));
     this.worker.on('failed', (job, err) => {
@@ -113,8 +135,34 @@ export class JobWorker {
     return raw ? Boolean((JSON.parse(raw) as JobData).canceled) : false;
   }
 
+  /**
+   * Graceful stop (SIGTERM): takes no new job, lets running ones finish within the grace period
+   * (SHUTDOWN_GRACE_SEC), then stops their sandboxes and hands the jobs back to the queue for
+   * a rerun elsewhere, and closes every connection.
+   */
+  async shutdown(graceMs = this.opts.config.lifecycle.shutdownGraceSec * 1000): Promise<void> {
+    if (this.worker) {
+      const closing = this.worker.close();
+      let timer: NodeJS.Timeout | undefined;
+      const late = await Promise.race([
+        closing.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+      ]);
+      clearTimeout(timer);
+      if (late) {
+        const ids = this.cancels.handBackAll();
+        this.log.warn('grace period over: handing running jobs back', { jobs: ids });
+        await closing;
+      }
+    }
+    await this.close();
+  }
+
+  /** Closes at once, without waiting for running jobs (use `shutdown` for a graceful stop). */
   async close(): Promise<void> {
     await this.worker?.close();
+    await this.upkeep?.stop();
+    await this.queue?.close().catch(() => undefined);
     await this.subscriber.quit().catch(() => undefined);
     await this.connection.quit().catch(() => undefined);
   }

@@ -6,6 +6,7 @@ import { SandboxPlatformError } from '../errors/sandbox-platform-error';
 import type { RunRequest } from '../run-request';
 import type { RunResult, RunVerdict } from '../run-result';
 import type { SandboxRunner } from '../sandbox-runner';
+import type { SandboxInfo, SandboxInventory } from '../sandbox-inventory';
 import { sandboxEnv, toEnvList } from '../sandbox-env';
 import { now } from '../timer';
 import { containerOptions } from './container-options';
@@ -25,7 +26,7 @@ export const JOB_LABEL = 'job-runner.job-id';
  * Files cross the boundary only as tar streams over `exec`, so this works the same when the
  * worker itself runs in a container that talks to the host's engine.
  */
-export class DockerRunner implements SandboxRunner {
+export class DockerRunner implements SandboxRunner, SandboxInventory {
   readonly kind = 'docker' as const;
   readonly docker: Docker;
 
@@ -43,6 +44,32 @@ export class DockerRunner implements SandboxRunner {
       await this.docker.getImage(image).inspect();
     } catch (err) {
       throw platformError(`find image ${image}`, err, image);
+    }
+  }
+
+  /** Sandboxes of this platform (JOB_LABEL) that also carry `labelKey`, running or not. */
+  async listSandboxes(labelKey: string): Promise<SandboxInfo[]> {
+    let list: Docker.ContainerInfo[];
+    try {
+      list = await this.docker.listContainers({
+        all: true,
+        filters: { label: [JOB_LABEL, labelKey] },
+      });
+    } catch (err) {
+      throw platformError('list sandbox containers', err);
+    }
+    return list.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, createdMs: c.Created * 1000 }));
+  }
+
+  /** Kills and removes one sandbox; one already gone is not an error. */
+  async removeSandbox(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (err) {
+      // Gone already, or being removed by someone else: either way it is going.
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status === 404 || status === 409) return;
+      throw platformError('remove a sandbox container', err);
     }
   }
 

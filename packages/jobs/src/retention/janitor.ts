@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '@job-runner/logger';
+import type { JobFiles } from '../files/job-files';
+import type { LogStore } from '../logs/log-store';
+import type { RetentionOptions } from '../queue/create-queue';
+import type { JobData } from '../queue/job-data';
+import { keyBase } from '../queue/queue-names';
+
+/** A staging area older than this belongs to an upload that will never finish. */
+const STALE_STAGING_MS = 60 * 60 * 1000;
+const CLEAN_BATCH = 1000;
+
+export interface JanitorDeps {
+  queue: Queue<JobData>;
+  redis: Redis;
+  files: JobFiles;
+  logs: LogStore;
+  retention: RetentionOptions;
+  logger: Logger;
+}
+
+export interface SweepResult {
+  jobs: number;
+  logs: number;
+  dirs: number;
+  staging: number;
+}
+
+/**
+ * Keeps Redis and disk bounded. BullMQ removes finished jobs by age and count as other jobs end;
+ * the janitor also applies the age when nothing ends, and removes what BullMQ does not know of:
+ * a job's log stream and its files on disk once the job itself is gone. Something is removed
+ * only when it is orphaned on two passes in a row, so a job whose files are committed a moment
+ * before it is queued is never mistaken for a removed one.
+ */
+export class Janitor {
+  private suspects = new Set<string>();
+
+  constructor(private readonly deps: JanitorDeps) {}
+
+  async sweep(): Promise<SweepResult> {
+    const { queue, retention } = this.deps;
+    const result: SweepResult = { jobs: 0, logs: 0, dirs: 0, staging: 0 };
+    for (const [type, ageSec] of [
+      ['completed', retention.completedAgeSec],
+      ['failed', retention.failedAgeSec],
+    ] as const) {
+      result.jobs += (await queue.clean(ageSec * 1000, CLEAN_BATCH, type)).length;
+    }
+
+    const candidates = new Map<string, { log: boolean; dir: boolean }>();
+    for (const id of await this.logIds())
+      candidates.set(id, { log: true, dir: candidates.get(id)?.dir ?? false });
+    for (const id of await this.dirIds())
+      candidates.set(id, { log: candidates.get(id)?.log ?? false, dir: true });
+
+    const next = new Set<string>();
+    const base = keyBase(queue.name);
+    for (const [id, where] of candidates) {
+      if ((await this.deps.redis.exists(`${base}:${id}`)) === 1) continue;
+      const key = `${where.log ? 'L' : ''}${where.dir ? 'D' : ''}:${id}`;
+      if (!this.suspects.has(key)) {
+        next.add(key);
+        continue;
+      }
+      if (where.log) {
+        await this.deps.logs.remove(id);
+        result.logs++;
+      }
+      if (where.dir) {
+        await this.deps.files.remove(id);
+        result.dirs++;
+      }
+    }
+    this.suspects = next;
+    result.staging = await this.removeStaleStaging();
+    if (result.jobs + result.logs + result.dirs + result.staging > 0)
+      this.deps.logger.info('janitor swept', { ...result });
+    return result;
+  }
+
+  private async logIds(): Promise<string[]> {
+    const prefix = this.deps.logs.key('');
+    const ids: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.deps.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) ids.push(k.slice(prefix.length));
+    } while (cursor !== '0');
+    return ids;
+  }
+
+  private async dirIds(): Promise<string[]> {
+    return fs.promises.readdir(this.deps.files.jobsDir).catch(() => [] as string[]);
+  }
+
+  private async removeStaleStaging(): Promise<number> {
+    const dir = this.deps.files.stagingDir;
+    let removed = 0;
+    for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+      const full = path.join(dir, name);
+      const st = await fs.promises.lstat(full).catch(() => null);
+      if (st && Date.now() - st.mtimeMs > STALE_STAGING_MS) {
+        await fs.promises.rm(full, { recursive: true, force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,57 @@
+import { JOB_LABEL, type SandboxInventory } from '@job-runner/sandbox';
+import type { Logger } from '@job-runner/logger';
+import type { WorkerRegistry } from './worker-registry';
+
+/** Label on every sandbox container naming the worker that owns it. */
+export const WORKER_LABEL = 'job-runner.worker-id';
+
+/** A sandbox of our own worker that no run claims is a leak only after this long. */
+const OWN_LEAK_AGE_MS = 60_000;
+
+export interface OrphanReaperDeps {
+  inventory: SandboxInventory;
+  registry: WorkerRegistry;
+  /** This worker's id, and the job ids it is running right now. */
+  selfId: string;
+  running: () => string[];
+  logger: Logger;
+}
+
+/**
+ * Removes sandboxes nobody will ever clean up: those of workers this queue's registry knows
+ * and knows to be dead (SIGKILL, crash, lost machine), and leaks of this worker itself. A
+ * container of a worker the registry does not know belongs to another platform or test run
+ * on the same engine and is left alone.
+ */
+export class OrphanReaper {
+  constructor(private readonly deps: OrphanReaperDeps) {}
+
+  /** One pass; answers how many containers it removed. */
+  async sweep(): Promise<number> {
+    const { inventory, registry, selfId, logger } = this.deps;
+    const sandboxes = await inventory.listSandboxes(WORKER_LABEL);
+    const running = new Set(this.deps.running());
+    const verdicts = new Map<string, boolean>();
+    let removed = 0;
+    for (const box of sandboxes) {
+      const owner = box.labels[WORKER_LABEL]!;
+      const jobId = box.labels[JOB_LABEL] ?? '';
+      let orphan: boolean;
+      let why: string;
+      if (owner === selfId) {
+        orphan = !running.has(jobId) && Date.now() - box.createdMs > OWN_LEAK_AGE_MS;
+        why = 'left behind by this worker';
+      } else {
+        if (!verdicts.has(owner)) verdicts.set(owner, await registry.isDead(owner));
+        orphan = verdicts.get(owner)!;
+        why = 'its worker is dead';
+      }
+      if (!orphan) continue;
+      await inventory.removeSandbox(box.id);
+      removed++;
+      logger.warn('removed an orphaned sandbox', { jobId, owner, why, container: box.id });
+    }
+    await registry.forgetLongDead();
+    return removed;
+  }
+}

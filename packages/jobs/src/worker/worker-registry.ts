@@ -1,0 +1,63 @@
+import type { Redis } from 'ioredis';
+import { keyBase } from '../queue/queue-names';
+
+/** A registry entry no one has beaten for this long is forgotten (its sandboxes are long gone). */
+const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Which workers of this queue exist and which are alive, in the queue's own Redis: a hash of
+ * every worker that ever registered (id -> last beat, ms) and one key per worker that expires
+ * unless the worker keeps beating. A worker registered here whose key has expired is dead.
+ * Workers of other Redis instances or queues are simply unknown here, so a reaper never takes
+ * them for dead: several platforms and test runs may share one Docker engine.
+ */
+export class WorkerRegistry {
+  private readonly hashKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    queueName: string,
+  ) {
+    this.hashKey = `${keyBase(queueName)}:jr:workers`;
+  }
+
+  private aliveKey(workerId: string): string {
+    return `${this.hashKey}:${workerId}`;
+  }
+
+  /** Registers or refreshes a worker; it counts as alive for `ttlSec`. */
+  async beat(workerId: string, ttlSec: number): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.hashKey, workerId, String(Date.now()))
+      .set(this.aliveKey(workerId), '1', 'EX', ttlSec)
+      .exec();
+  }
+
+  /** A worker that stops on purpose: dead at once, so leftovers are reaped without waiting. */
+  async retire(workerId: string): Promise<void> {
+    await this.redis.del(this.aliveKey(workerId));
+  }
+
+  /** True only for a worker registered in this queue whose heartbeat has expired. */
+  async isDead(workerId: string): Promise<boolean> {
+    const [registered, alive] = await Promise.all([
+      this.redis.hexists(this.hashKey, workerId),
+      this.redis.exists(this.aliveKey(workerId)),
+    ]);
+    return registered === 1 && alive === 0;
+  }
+
+  /** Drops dead workers not heard of for a day, so the registry stays small. */
+  async forgetLongDead(): Promise<number> {
+    const all = await this.redis.hgetall(this.hashKey);
+    let forgotten = 0;
+    for (const [id, last] of Object.entries(all)) {
+      if (Date.now() - Number(last) > FORGET_AFTER_MS && (await this.isDead(id))) {
+        await this.redis.hdel(this.hashKey, id);
+        forgotten++;
+      }
+    }
+    return forgotten;
+  }
+}

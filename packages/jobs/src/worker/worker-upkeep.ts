@@ -1,0 +1,99 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '@job-runner/config';
+import type { Logger } from '@job-runner/logger';
+import type { SandboxInventory } from '@job-runner/sandbox';
+import type { JobFiles } from '../files/job-files';
+import type { LogStore } from '../logs/log-store';
+import type { JobData } from '../queue/job-data';
+import { Janitor } from '../retention/janitor';
+import { OrphanReaper } from './orphan-reaper';
+import { PeriodicTask } from './periodic-task';
+import { WorkerRegistry } from './worker-registry';
+
+export interface WorkerUpkeepDeps {
+  config: Config;
+  workerId: string;
+  redis: Redis;
+  queue: Queue<JobData>;
+  files: JobFiles;
+  logs: LogStore;
+  /** The engine's sandboxes; absent for the local (unsandboxed) runner. */
+  inventory?: SandboxInventory;
+  running: () => string[];
+  logger: Logger;
+}
+
+/**
+ * What a worker does beside running jobs: beats its heartbeat, reaps sandboxes of dead workers
+ * (at start and periodically), and sweeps away logs and files of jobs retention removed.
+ */
+export class WorkerUpkeep {
+  readonly registry: WorkerRegistry;
+  readonly janitor: Janitor;
+  readonly reaper: OrphanReaper | null;
+  private readonly tasks: PeriodicTask[] = [];
+
+  constructor(private readonly deps: WorkerUpkeepDeps) {
+    const { config, logger } = deps;
+    this.registry = new WorkerRegistry(deps.redis, config.queueName);
+    this.janitor = new Janitor({
+      queue: deps.queue,
+      redis: deps.redis,
+      files: deps.files,
+      logs: deps.logs,
+      retention: config.retention,
+      logger,
+    });
+    this.reaper = deps.inventory
+      ? new OrphanReaper({
+          inventory: deps.inventory,
+          registry: this.registry,
+          selfId: deps.workerId,
+          running: deps.running,
+          logger,
+        })
+      : null;
+    const ttl = config.lifecycle.heartbeatSec;
+    // Three beats per TTL, so one late beat on a busy machine does not make a live worker dead.
+    this.tasks.push(
+      new PeriodicTask(
+        'heartbeat',
+        Math.max(200, (ttl * 1000) / 3),
+        () => this.registry.beat(deps.workerId, ttl),
+        logger,
+      ),
+    );
+    if (this.reaper) {
+      const reaper = this.reaper;
+      this.tasks.push(
+        new PeriodicTask(
+          'reaper',
+          config.lifecycle.reaperIntervalSec * 1000,
+          () => reaper.sweep(),
+          logger,
+        ),
+      );
+    }
+    this.tasks.push(
+      new PeriodicTask(
+        'janitor',
+        config.retention.janitorIntervalSec * 1000,
+        () => this.janitor.sweep(),
+        logger,
+      ),
+    );
+  }
+
+  /** Registers the worker (before it takes any job) and starts the periodic tasks. */
+  async start(): Promise<void> {
+    await this.registry.beat(this.deps.workerId, this.deps.config.lifecycle.heartbeatSec);
+    for (const t of this.tasks) t.start();
+  }
+
+  /** Stops the tasks and marks the worker dead, so anything it left is reaped at once. */
+  async stop(): Promise<void> {
+    await Promise.all(this.tasks.map((t) => t.stop()));
+    await this.registry.retire(this.deps.workerId).catch(() => undefined);
+  }
+}

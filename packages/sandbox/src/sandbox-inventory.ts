@@ -1,0 +1,16 @@
+/** A sandbox container as the engine lists it. */
+export interface SandboxInfo {
+  id: string;
+  labels: Record<string, string>;
+  /** Creation time, ms since the epoch. */
+  createdMs: number;
+}
+
+/**
+ * What a reaper needs of the engine: list the sandboxes carrying a label, and remove one.
+ * Knows nothing of who owns what; the caller decides which ones are orphans.
+ */
+export interface SandboxInventory {
+  listSandboxes(labelKey: string): Promise<SandboxInfo[]>;
+  removeSandbox(id: string): Promise<void>;
+}
