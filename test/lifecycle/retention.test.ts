@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { Client } from '../helpers/client';
+import { describeDocker, eventually } from '../helpers/docker';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+
+describeDocker('retention', () => {
+  let server: TestServer;
+  let client: Client;
+  let redis: Redis;
+  beforeAll(async () => {
+    server = await startTestServer({
+      KEEP_COMPLETED_SEC: '1',
+      KEEP_FAILED_SEC: '1',
+      JANITOR_INTERVAL_SEC: '1',
+    });
+    client = new Client(server.url);
+    redis = new Redis(server.redisUrl);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.close();
+  });
+
+  const queueKeys = async () => (await redis.keys(`bull:${server.config.queueName}:*`)).sort();
+  const filesOnDisk = () =>
+    fs.readdirSync(path.join(server.dataDir, 'jobs'), { recursive: true }).length;
+
+  const program = (i: number) => `
+import os, sys
+open(os.path.join(os.environ["JOB_OUTPUT_DIR"], "out.txt"), "w").write("${i}" * 1000)
+print("job ${i}")
+sys.exit(${i % 3 === 0 ? 1 : 0})
+`;
+
+  it('removes finished jobs, their logs, inputs and artifacts: Redis and disk return to baseline', async () => {
+    // One job first, so BullMQ's own per-queue keys (events stream, meta) exist in the baseline.
+    const warm = await client.submit({ code: program(1) });
+    await client.waitEnded(warm);
+    const gone = async (ids: string[]) => {
+      const keys = await queueKeys();
+      const stray = keys.filter((k) => ids.some((id) => k.includes(id)));
+      return stray.length === 0 && filesOnDisk() === 0 ? keys : null;
+    };
+    const baseline = await eventually('the warm-up job is swept', () => gone([warm]), 60_000);
+
+    // The highest counts seen while the jobs run (retention already sweeps the early ones).
+    let peakKeys = 0;
+    let peakFiles = 0;
+    const sampler = setInterval(() => {
+      void queueKeys().then((k) => (peakKeys = Math.max(peakKeys, k.length)));
+      peakFiles = Math.max(peakFiles, filesOnDisk());
+    }, 100);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++)
+      ids.push(
+        await client.submit({ code: program(i), input_files: { 'in.txt': 'x'.repeat(500) } }),
+      );
+    // Each job stays readable until its retention runs out.
+    const ended = await Promise.all(ids.map((id) => client.waitEnded(id, 180_000)));
+    expect(ended.filter((j) => j.status === 'failed')).toHaveLength(7);
+
+    const after = await eventually('every job and what it left is swept', () => gone(ids), 90_000);
+    clearInterval(sampler);
+    console.log(
+      `retention: Redis keys of the queue ${baseline.length} before, ${peakKeys} after 20 jobs, ` +
+        `${after.length} once swept; files and dirs under jobs/ 0 before, ${peakFiles} after, ` +
+        `${filesOnDisk()} once swept (baseline keys: ${baseline.join(', ')})`,
+    );
+    expect(after.length).toBeLessThanOrEqual(baseline.length);
+    for (const id of ids) {
+      expect((await fetch(`${server.url}/jobs/${id}`)).status).toBe(404);
+    }
+  });
+});
