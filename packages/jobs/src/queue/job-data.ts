@@ -12,6 +12,8 @@ export interface JobData {
   files: { code: FileInfo[]; input: FileInfo[] };
   /** Set by a cancel that found the job still queued; a worker that picks it up drops it. */
   canceled?: boolean;
+  /** When that cancel happened (ms): the job has ended for the client, though no worker ran it. */
+  canceledAt?: number;
 }
 
 export type JobPhase = 'queued' | 'preparing' | 'running' | 'collecting' | 'finished';

@@ -42,14 +42,14 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
   const ended =
     status === 'succeeded' ||
     status === 'failed' ||
-    (status === 'canceled' && Boolean(job.finishedOn));
+    (status === 'canceled' && Boolean(job.finishedOn || job.data.canceledAt));
   return {
     id: String(job.id),
     spec: job.data.spec,
     status,
     created_at: iso(job.timestamp),
     started_at: iso(job.processedOn),
-    finished_at: ended ? iso(job.finishedOn) : null,
+    finished_at: ended ? iso(job.finishedOn || job.data.canceledAt) : null,
     exit_code: result?.exit_code ?? null,
     error,
     artifacts: (result?.artifacts ?? []).map((a) => a.name),

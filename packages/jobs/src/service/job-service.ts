@@ -127,7 +127,11 @@ export class JobService {
       });
     }
     if (before.status === 'queued' || before.status === 'canceled') {
-      await job.updateData({ ...job.data, canceled: true });
+      // It will never run: the first worker to take it drops it at once. For the client it has
+      // ended now, so it reads `canceled` with its end time whether or not a worker is free.
+      await job.updateData({ ...job.data, canceled: true, canceledAt: Date.now() });
+      // A job waiting out a retry delay is taken (and dropped) now rather than after the delay.
+      if ((await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
     }
     // Whichever worker holds the job (if one does by now) kills its sandbox.
     await this.connection.publish(cancelChannel(this.config.queueName), jobId);
