@@ -56,4 +56,14 @@ describe('OutputCapture', () => {
     c.end();
     expect(out.join('').replace(/\n/g, '')).toHaveLength(50_000);
   });
+
+  it('counts as dropped exactly the program bytes it did not keep, however lines were cut', () => {
+    const { c, text } = capture(10_000, 1000);
+    for (let i = 0; i < 100; i++) c.write(Buffer.alloc(500, 'x'), 'stdout');
+    c.write(Buffer.from('tail without newline'), 'stderr');
+    c.end();
+    // The program wrote no newline: every newline in the log is ours.
+    const body = text().slice(0, text().indexOf('[job-runner] output limit'));
+    expect(body.replace(/\n/g, '').length + c.dropped).toBe(50_000 + 20);
+  });
 });

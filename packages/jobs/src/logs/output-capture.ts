@@ -44,7 +44,7 @@ export class OutputCapture {
     let nl = text.lastIndexOf('\n');
     if (nl < 0 && text.length > this.maxLineBytes) {
       // An over-long line: let a piece through so memory does not grow with it.
-      this.keep(text.slice(0, this.maxLineBytes) + '\n');
+      this.keep(text.slice(0, this.maxLineBytes) + '\n', true);
       text = text.slice(this.maxLineBytes);
       nl = text.lastIndexOf('\n');
     }
@@ -60,7 +60,7 @@ export class OutputCapture {
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.partial[stream] + this.decoders[stream].end();
       this.partial[stream] = '';
-      if (rest) this.keep(rest + '\n');
+      if (rest) this.keep(rest + '\n', true);
     }
     if (this.droppedBytes > 0) {
       this.opts.emit(
@@ -69,7 +69,8 @@ export class OutputCapture {
     }
   }
 
-  private keep(text: string): void {
+  /** `closed`: the text ends with a newline of ours, not the program's (not counted as dropped). */
+  private keep(text: string, closed = false): void {
     const room = this.opts.maxBytes - this.kept;
     const bytes = Buffer.byteLength(text);
     if (bytes <= room) {
@@ -84,7 +85,7 @@ export class OutputCapture {
       .replace(/\uFFFD$/, '');
     const headBytes = Buffer.byteLength(head);
     this.kept = this.opts.maxBytes;
-    this.droppedBytes += bytes - headBytes;
+    this.droppedBytes += bytes - headBytes - (closed ? 1 : 0);
     if (head) this.opts.emit(head.endsWith('\n') ? head : head + '\n');
   }
 }

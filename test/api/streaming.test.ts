@@ -1,0 +1,121 @@
+import { Redis } from 'ioredis';
+import { Client } from '../helpers/client';
+import { describeDocker, eventually } from '../helpers/docker';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+
+interface SseEvent {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+function parseSse(text: string): { events: SseEvent[]; comments: number } {
+  let comments = 0;
+  const events: SseEvent[] = [];
+  for (const block of text.split('\n\n')) {
+    if (!block.trim()) continue;
+    const ev: SseEvent = { data: '' };
+    let isEvent = false;
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) comments++;
+      else if (line.startsWith('id: ')) ((ev.id = line.slice(4)), (isEvent = true));
+      else if (line.startsWith('event: ')) ((ev.event = line.slice(7)), (isEvent = true));
+      else if (line.startsWith('data: ')) ((ev.data = line.slice(6)), (isEvent = true));
+    }
+    if (isEvent) events.push(ev);
+  }
+  return { events, comments };
+}
+
+describeDocker('log streaming (SSE)', () => {
+  let server: TestServer;
+  let client: Client;
+  let redis: Redis;
+  beforeAll(async () => {
+    server = await startTestServer();
+    client = new Client(server.url);
+    redis = new Redis(server.redisUrl);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.close();
+  });
+
+  const sseReaders = async (jobId: string) =>
+    ((await redis.client('LIST')) as string)
+      .split('\n')
+      .filter((l) => l.includes(`name=sse:${jobId} `));
+
+  it('gives every line an id, and exactly the lines after Last-Event-ID on reconnect', async () => {
+    const code = 'import time\nfor i in range(6):\n    print(f"line {i}", flush=True)\n    time.sleep(0.3)';
+    const { job } = await client.run(code);
+    const all = parseSse(await (await fetch(`${server.url}/jobs/${job.id}/logs/stream`)).text());
+    const lines = all.events.filter((e) => !e.event);
+    expect(lines.map((e) => e.data)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `line ${i}`));
+    expect(new Set(lines.map((e) => e.id)).size).toBe(6);
+    expect(all.events.at(-1)?.event).toBe('end');
+
+    for (const k of [0, 2, 5]) {
+      const res = await fetch(`${server.url}/jobs/${job.id}/logs/stream`, {
+        headers: { 'Last-Event-ID': lines[k]!.id! },
+      });
+      const again = parseSse(await res.text()).events;
+      expect(again.filter((e) => !e.event).map((e) => e.data)).toEqual(
+        lines.slice(k + 1).map((e) => e.data),
+      );
+      expect(again.at(-1)?.event).toBe('end');
+    }
+  });
+
+  it('resumes a live stream without losing or repeating a line', async () => {
+    const id = await client.submit({
+      code: 'import time\nfor i in range(40):\n    print(f"n{i}", flush=True)\n    time.sleep(0.1)',
+    });
+    // Read a first part, drop the connection, resume from the last id seen.
+    const ac = new AbortController();
+    const res = await fetch(`${server.url}/jobs/${id}/logs/stream`, { signal: ac.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (parseSse(text).events.filter((e) => !e.event).length < 5)
+      text += new TextDecoder().decode((await reader.read()).value);
+    ac.abort();
+    const first = parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2)).events;
+    const rest = parseSse(
+      await (
+        await fetch(`${server.url}/jobs/${id}/logs/stream`, {
+          headers: { 'Last-Event-ID': first.at(-1)!.id! },
+        })
+      ).text(),
+    ).events;
+    const seen = [...first, ...rest].filter((e) => !e.event).map((e) => e.data);
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => `n${i}`));
+    expect(rest.at(-1)?.event).toBe('end');
+  });
+
+  it('keeps idle streams alive, holds one blocked reader per client, releases it on leave', async () => {
+    const id = await client.submit({
+      code: 'import time\nprint("up", flush=True)\ntime.sleep(40)',
+      spec: { timeout_sec: 60 },
+    });
+    await eventually('the job runs', async () => (await client.logs(id)).includes('up'));
+    const clients = Array.from({ length: 5 }, () => new AbortController());
+    const bodies = await Promise.all(
+      clients.map(async (ac) => {
+        const res = await fetch(`${server.url}/jobs/${id}/logs/stream`, { signal: ac.signal });
+        return res.body!.getReader();
+      }),
+    );
+    // One Redis connection per client, each parked in a blocking XREAD (not polling).
+    await eventually('five blocked readers', async () => {
+      const rows = await sseReaders(id);
+      return rows.length === 5 && rows.every((r) => /flags=\S*b/.test(r) && /cmd=xread/.test(r));
+    });
+    // A keep-alive comment arrives on an idle stream (every blockMs, 10 s by default).
+    let text = '';
+    while (!text.includes(': keep-alive'))
+      text += new TextDecoder().decode((await bodies[0]!.read()).value);
+    for (const ac of clients) ac.abort();
+    await eventually('every reader released', async () => (await sseReaders(id)).length === 0);
+    await fetch(`${server.url}/jobs/${id}/cancel`, { method: 'POST' });
+  });
+});
