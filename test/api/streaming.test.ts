@@ -47,7 +47,8 @@ describeDocker('log streaming (SSE)', () => {
       .filter((l) => l.includes(`name=sse:${jobId} `));
 
   it('gives every line an id, and exactly the lines after Last-Event-ID on reconnect', async () => {
-    const code = 'import time\nfor i in range(6):\n    print(f"line {i}", flush=True)\n    time.sleep(0.3)';
+    const code =
+      'import time\nfor i in range(6):\n    print(f"line {i}", flush=True)\n    time.sleep(0.3)';
     const { job } = await client.run(code);
     const all = parseSse(await (await fetch(`${server.url}/jobs/${job.id}/logs/stream`)).text());
     const lines = all.events.filter((e) => !e.event);

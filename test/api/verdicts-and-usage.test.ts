@@ -75,7 +75,9 @@ describeDocker('verdicts, usage and progress', () => {
   });
 
   it('cancels a running job within seconds, removes its sandbox, and answers 409 after', async () => {
-    const id = await client.submit({ code: 'import time\nprint("up", flush=True)\ntime.sleep(60)' });
+    const id = await client.submit({
+      code: 'import time\nprint("up", flush=True)\ntime.sleep(60)',
+    });
     await eventually('the job runs', async () => (await client.logs(id)).includes('up'));
     const res = await fetch(`${server.url}/jobs/${id}`, { method: 'DELETE' });
     expect(res.status).toBe(200);

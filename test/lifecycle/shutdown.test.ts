@@ -61,4 +61,3 @@ describeDocker('SIGTERM to a worker', () => {
     expect(await client.logs(jobId)).not.toContain('after a platform failure');
   });
 });
-

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { createLogger } from '@job-runner/logger';
+import { DockerRunner, JOB_LABEL } from '@job-runner/sandbox';
+import {
+  createQueue,
+  Janitor,
+  JobFiles,
+  LogStore,
+  OrphanReaper,
+  WORKER_LABEL,
+  WorkerRegistry,
+  keyBase,
+} from '@job-runner/jobs';
+import { containersWithLabel, describeDocker } from '../helpers/docker';
+
+const logger = createLogger({ level: 'error' });
+
+describeDocker('the orphan reaper', () => {
+  const redis = new Redis(process.env.TEST_REDIS_URL!);
+  const runner = new DockerRunner();
+  const queueName = `t-${randomUUID().slice(0, 8)}`;
+  const registry = new WorkerRegistry(redis, queueName);
+  const run = randomUUID().slice(0, 8);
+  const ids = {
+    self: `self-${run}`,
+    alive: `alive-${run}`,
+    dead: `dead-${run}`,
+    foreign: `foreign-${run}`,
+  };
+  const boxes: Record<string, string> = {};
+
+  beforeAll(async () => {
+    for (const [who, workerId] of Object.entries(ids)) {
+      const c = await runner.docker.createContainer({
+        Image: process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest',
+        Cmd: ['sleep', 'infinity'],
+        Labels: { [JOB_LABEL]: `job-${who}-${run}`, [WORKER_LABEL]: workerId },
+        HostConfig: { NetworkMode: 'none' },
+      });
+      boxes[who] = c.id;
+    }
+    await registry.beat(ids.alive, 60);
+    await registry.beat(ids.dead, 60);
+    await registry.retire(ids.dead);
+    // `foreign` never registered here: another platform or test run on the same engine.
+  });
+  afterAll(async () => {
+    for (const id of Object.values(boxes)) await runner.removeSandbox(id);
+    redis.disconnect();
+  });
+
+  it('removes only the sandboxes of workers this queue knows to be dead', async () => {
+    const reaper = new OrphanReaper({
+      inventory: runner,
+      registry,
+      selfId: ids.self,
+      running: () => [`job-self-${run}`],
+      logger,
+    });
+    expect(await reaper.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await containersWithLabel(WORKER_LABEL, ids.dead)).toEqual([]);
+    expect(await containersWithLabel(WORKER_LABEL, ids.alive)).toEqual([boxes.alive]);
+    expect(await containersWithLabel(WORKER_LABEL, ids.foreign)).toEqual([boxes.foreign]);
+    // Its own sandbox of a job it is running is of course kept.
+    expect(await containersWithLabel(WORKER_LABEL, ids.self)).toEqual([boxes.self]);
+  });
+});
+
+describe('the janitor', () => {
+  it('removes the log and files of a job that is gone, but only on its second look', async () => {
+    const redis = new Redis(process.env.TEST_REDIS_URL!);
+    const queueName = `t-${randomUUID().slice(0, 8)}`;
+    const queue = createQueue(queueName, redis, { attempts: 1, backoffMs: 0 });
+    const files = new JobFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-')));
+    await files.init();
+    const logs = new LogStore(redis, keyBase(queueName));
+    const janitor = new Janitor({
+      queue,
+      redis,
+      files,
+      logs,
+      retention: { completedAgeSec: 60, completedCount: 10, failedAgeSec: 60, failedCount: 10 },
+      logger,
+    });
+    try {
+      const orphan = randomUUID();
+      await fs.promises.mkdir(files.dirs(orphan).code, { recursive: true });
+      await logs.append(orphan, 'left behind\n');
+      const kept = randomUUID();
+      await queue.add(
+        'run',
+        { spec: {} as never, files: { code: [], input: [] } },
+        { jobId: kept },
+      );
+      await fs.promises.mkdir(files.dirs(kept).code, { recursive: true });
+      await logs.append(kept, 'still wanted\n');
+
+      expect(await janitor.sweep()).toMatchObject({ logs: 0, dirs: 0 });
+      expect(fs.existsSync(files.dirs(orphan).root)).toBe(true);
+      expect(await janitor.sweep()).toMatchObject({ logs: 1, dirs: 1 });
+      expect(fs.existsSync(files.dirs(orphan).root)).toBe(false);
+      expect(await redis.exists(logs.key(orphan))).toBe(0);
+      expect(fs.existsSync(files.dirs(kept).root)).toBe(true);
+      expect(await logs.text(kept)).toBe('still wanted\n');
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      fs.rmSync(files.dataDir, { recursive: true, force: true });
+      redis.disconnect();
+    }
+  });
+});
