@@ -66,4 +66,11 @@ describe('OutputCapture', () => {
     const body = text().slice(0, text().indexOf('[job-runner] output limit'));
     expect(body.replace(/\n/g, '').length + c.dropped).toBe(50_000 + 20);
   });
+
+  it('holds at most one piece of an endless line, even when chunks are larger than a piece', () => {
+    const { c, out } = capture(10_000_000, 1000);
+    for (let i = 0; i < 10; i++) c.write(Buffer.alloc(5000, 'x'), 'stdout');
+    // 50 pieces out, nothing but a piece's worth held back.
+    expect(out.join('').replace(/\n/g, '').length).toBeGreaterThanOrEqual(50_000 - 1000);
+  });
 });

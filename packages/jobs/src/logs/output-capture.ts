@@ -42,8 +42,9 @@ export class OutputCapture {
     }
     let text = this.partial[stream] + this.decoders[stream].write(chunk);
     let nl = text.lastIndexOf('\n');
-    if (nl < 0 && text.length > this.maxLineBytes) {
-      // An over-long line: let a piece through so memory does not grow with it.
+    // An over-long line: let pieces through so memory does not grow with it, however large
+    // the chunk (one piece per chunk would let the partial line grow by chunk - piece each time).
+    while (nl < 0 && text.length > this.maxLineBytes) {
       this.keep(text.slice(0, this.maxLineBytes) + '\n', true);
       text = text.slice(this.maxLineBytes);
       nl = text.lastIndexOf('\n');
