@@ -17,10 +17,16 @@ function parseSse(text: string): { events: SseEvent[]; comments: number } {
     const ev: SseEvent = { data: '' };
     let isEvent = false;
     for (const line of block.split('\n')) {
-      if (line.startsWith(':')) comments++;
-      else if (line.startsWith('id: ')) ((ev.id = line.slice(4)), (isEvent = true));
-      else if (line.startsWith('event: ')) ((ev.event = line.slice(7)), (isEvent = true));
-      else if (line.startsWith('data: ')) ((ev.data = line.slice(6)), (isEvent = true));
+      if (line.startsWith(':')) {
+        comments++;
+        continue;
+      }
+      const field = /^(id|event|data): ?(.*)$/.exec(line);
+      if (!field) continue;
+      isEvent = true;
+      if (field[1] === 'id') ev.id = field[2];
+      else if (field[1] === 'event') ev.event = field[2];
+      else ev.data = field[2]!;
     }
     if (isEvent) events.push(ev);
   }

@@ -1,5 +1,6 @@
 // Preloaded into worker processes the tests spawn: they run the TypeScript sources directly
 // (through ts-node), so `@job-runner/x` must resolve to packages/x/src rather than to dist.
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS preload, by necessity */
 const Module = require('node:module');
 const path = require('node:path');
 
