@@ -26,6 +26,23 @@ describeDocker('platform failures', () => {
     expect(logs).toContain('attempt 2 of 3 after a platform failure');
   });
 
+  it('retries a missing sandbox image, then fails saying which image', async () => {
+    const other = await startTestServer({
+      JOB_RUN_IMAGE: 'job-runner-no-such-image:never',
+      JOB_ATTEMPTS: '2',
+    });
+    try {
+      const c = new Client(other.url);
+      const job = await c.waitEnded(await c.submit({ code: 'print(1)' }), 90_000);
+      expect(job).toMatchObject({ status: 'failed', attempts: 2 });
+      expect(job.error).toMatch(
+        /^platform error: sandbox image job-runner-no-such-image:never is missing/,
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it('never retries a failure of the user program', async () => {
     const ok = await startTestServer({ JOB_ATTEMPTS: '3' });
     try {

@@ -131,7 +131,7 @@ export const envSchema = Joi.object({
     .description('a succeeded job, its log and files are removed this long after it ended'),
   KEEP_COMPLETED_COUNT: Joi.number()
     .integer()
-    .min(0)
+    .min(1) // 0 would delete a job the moment it ends, before anyone could read it
     .default(1000)
     .description('at most this many succeeded jobs are kept'),
   KEEP_FAILED_SEC: Joi.number()
@@ -143,7 +143,7 @@ export const envSchema = Joi.object({
     ),
   KEEP_FAILED_COUNT: Joi.number()
     .integer()
-    .min(0)
+    .min(1) // 0 would delete a job the moment it ends, before anyone could read it
     .default(5000)
     .description('at most this many failed or canceled jobs are kept'),
   JANITOR_INTERVAL_SEC: Joi.number()

@@ -16,9 +16,10 @@ export class PeriodicTask {
     private readonly log: Logger,
   ) {}
 
-  start(): void {
+  /** Starts the schedule; resolves when the first run has ended (its failure is only logged). */
+  start(): Promise<void> {
     this.stopped = false;
-    void this.runOnce();
+    return this.runOnce();
   }
 
   /** Runs the task now (or waits for the run in progress). */

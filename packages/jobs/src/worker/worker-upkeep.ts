@@ -88,7 +88,8 @@ export class WorkerUpkeep {
   /** Registers the worker (before it takes any job) and starts the periodic tasks. */
   async start(): Promise<void> {
     await this.registry.beat(this.deps.workerId, this.deps.config.lifecycle.heartbeatSec);
-    for (const t of this.tasks) t.start();
+    // The first reap and sweep finish before the worker takes a job.
+    await Promise.all(this.tasks.map((t) => t.start()));
   }
 
   /** Stops the tasks and marks the worker dead, so anything it left is reaped at once. */
