@@ -78,6 +78,10 @@ describeDocker('a worker killed with SIGKILL in the middle of a job', () => {
     console.log(`worker-kill with MAX_STALLED_COUNT=0: job ${job.status}: ${String(job.error)}`);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/^platform error: worker lost/);
+    await eventually('the log says so and is ended', async () => {
+      const sse = await (await fetch(`${server.url}/jobs/${jobId}/logs/stream`)).text();
+      return sse.includes('its worker died while running it') && sse.includes('event: end');
+    });
     await eventually(
       'the dead worker’s container is reaped',
       async () => (await containersWithLabel(WORKER_LABEL, first.id)).length === 0,

@@ -64,7 +64,7 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
 export const isEnded = (status: JobStatus) => status !== 'queued' && status !== 'running';
 
 /** BullMQ's reason for a job whose worker kept dying under it, in the words of our verdicts. */
-const STALLED_REASON = 'job stalled more than allowable limit';
+export const STALLED_REASON = 'job stalled more than allowable limit';
 
 function explainFailure(reason: string | undefined): string | undefined {
   if (reason === STALLED_REASON)

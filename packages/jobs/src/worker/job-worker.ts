@@ -9,6 +9,7 @@ import { JobFiles } from '../files/job-files';
 import { LogStore } from '../logs/log-store';
 import { createQueue } from '../queue/create-queue';
 import type { JobData, RunSummary } from '../queue/job-data';
+import { STALLED_REASON } from '../queue/job-view';
 import { cancelChannel, KEY_PREFIX, keyBase } from '../queue/queue-names';
 import { redisConnection } from '../queue/redis-connection';
 import { CancelRegistry } from './cancel-registry';
@@ -112,6 +113,14 @@ export class JobWorker {
     });
     this.worker.on('error', (err) => this.log.error('worker error', { error: err.message }));
     this.worker.on('failed', (job, err) => {
+      // A job failed for stalling never reached a processor: its log still needs its end.
+      if (job && err.message === STALLED_REASON) {
+        const id = String(job.id);
+        void logs
+          .append(id, '[job-runner] platform error: its worker died while running it, too often\n')
+          .then(() => logs.end(id))
+          .catch(() => undefined);
+      }
       if (job)
         this.log.info('job failed', {
           jobId: job.id,
