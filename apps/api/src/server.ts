@@ -16,7 +16,7 @@ export interface RunningServer {
   port: number;
   jobs: JobService;
   worker: JobWorker | null;
-  /** Stops at once: running jobs of the inline worker are dropped (tests). */
+  /** Stops serving; waits for the inline worker's running jobs however long they take. */
   close(): Promise<void>;
   /** SIGTERM: stops serving, lets the inline worker's jobs finish or hands them back. */
   shutdown(): Promise<void>;

@@ -167,7 +167,7 @@ export class JobWorker {
     await this.close();
   }
 
-  /** Closes at once, without waiting for running jobs (use `shutdown` for a graceful stop). */
+  /** Closes once running jobs have ended, however long that takes (`shutdown` bounds it). */
   async close(): Promise<void> {
     await this.worker?.close();
     await this.upkeep?.stop();
