@@ -11,8 +11,9 @@ describeDocker('retention', () => {
   let redis: Redis;
   beforeAll(async () => {
     server = await startTestServer({
-      KEEP_COMPLETED_SEC: '1',
-      KEEP_FAILED_SEC: '1',
+      // Long enough for every poll to see its job end, short enough for a quick test.
+      KEEP_COMPLETED_SEC: '3',
+      KEEP_FAILED_SEC: '3',
       JANITOR_INTERVAL_SEC: '1',
     });
     client = new Client(server.url);
