@@ -7,6 +7,8 @@ import type { RunRequest } from '../run-request';
 import type { RunResult, RunVerdict } from '../run-result';
 import type { SandboxRunner } from '../sandbox-runner';
 import { sandboxEnv, toEnvList } from '../sandbox-env';
+import { OutboundNetwork } from '../network/outbound-network';
+import { OutboundUnavailableError } from '../network/outbound-unavailable-error';
 import { now } from '../timer';
 import { containerOptions } from './container-options';
 import { dockerClient } from './docker-client';
@@ -28,9 +30,32 @@ export const JOB_LABEL = 'job-runner.job-id';
 export class DockerRunner implements SandboxRunner {
   readonly kind = 'docker' as const;
   readonly docker: Docker;
+  /** The firewalled bridge of `outbound` runs; null when none is configured. */
+  readonly outbound: OutboundNetwork | null;
 
   constructor(private readonly opts: DockerRunnerOptions = {}) {
     this.docker = dockerClient(opts.dockerHost);
+    this.outbound = opts.outboundNetwork
+      ? new OutboundNetwork(this.docker, {
+          name: opts.outboundNetwork,
+          iptables: opts.iptables,
+          iptablesRestore: opts.iptablesRestore,
+        })
+      : null;
+  }
+
+  /**
+   * Sets up what runs need before the first one: the outbound network and its firewall. Never
+   * throws; returns remarks for the operator's log (outbound runs stay refused until it works).
+   */
+  async prepare(): Promise<string[]> {
+    if (!this.outbound) return ['net_policy outbound is switched off: such jobs are refused'];
+    try {
+      await this.outbound.ensure();
+      return [];
+    } catch (err) {
+      return [`${(err as Error).message}; outbound jobs are refused until this is fixed`];
+    }
   }
 
   async check(image: string): Promise<void> {
@@ -44,10 +69,26 @@ export class DockerRunner implements SandboxRunner {
     } catch (err) {
       throw platformError(`find image ${image}`, err, image);
     }
+    if (this.opts.runtime) {
+      const info = (await this.docker.info().catch((err: unknown) => {
+        throw platformError('describe itself', err);
+      })) as { Runtimes?: Record<string, unknown> };
+      const known = Object.keys(info.Runtimes ?? {});
+      if (!known.includes(this.opts.runtime))
+        throw new SandboxPlatformError(
+          `sandbox runtime ${this.opts.runtime} is not known to the Docker engine (it has: ${known.join(', ') || 'none'})`,
+        );
+    }
   }
 
   async run(req: RunRequest): Promise<RunResult> {
     const maxArtifactBytes = this.opts.maxArtifactBytes ?? 100 * MiB;
+    if (req.netPolicy === 'outbound') {
+      // Checked before every outbound run (rules can be flushed under us): refuse, never run open.
+      if (!this.outbound)
+        throw new OutboundUnavailableError('no outbound network is configured for this worker');
+      await this.outbound.ensure();
+    }
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(
@@ -55,7 +96,7 @@ export class DockerRunner implements SandboxRunner {
           image: req.image,
           limits: req.limits,
           netPolicy: req.netPolicy,
-          outboundNetwork: this.opts.outboundNetwork,
+          outboundNetwork: this.outbound?.name,
           filesBytes: this.opts.filesBytes ?? 64 * MiB,
           outputBytes: maxArtifactBytes,
           tmpBytes: this.opts.tmpBytes ?? 64 * MiB,
