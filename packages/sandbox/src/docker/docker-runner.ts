@@ -19,6 +19,8 @@ import { CODE_DIR, INPUT_DIR, OUTPUT_DIR, SANDBOX_UID, WORKSPACE } from './sandb
 
 const MiB = 1024 * 1024;
 const USER = `${SANDBOX_UID}:${SANDBOX_UID}`;
+/** How long a killed program may take to be gone before its container is killed instead. */
+const KILL_GRACE_MS = 15_000;
 /** Label on every sandbox container; its value is the job id. */
 export const JOB_LABEL = 'job-runner.job-id';
 
@@ -125,7 +127,7 @@ export class DockerRunner implements SandboxRunner {
             : 'non-zero exit');
       if (verdict !== 'canceled') req.onPhase?.('collecting');
       const artifacts =
-        verdict === 'canceled'
+        verdict === 'canceled' || !(await this.stillRunning(container, req))
           ? []
           : await this.copyOut(container, req, {
               maxFiles: this.opts.maxArtifacts ?? 100,
@@ -170,10 +172,13 @@ export class DockerRunner implements SandboxRunner {
     let verdict: RunVerdict | null = null;
     let started = now();
     let timer: NodeJS.Timeout | undefined;
+    let backstop: NodeJS.Timeout | undefined;
     const stop = (why: RunVerdict) => {
       if (verdict) return;
       verdict = why;
       void this.killProgram(container);
+      // Should the program still not be gone, the container goes: a run never outlives its limit.
+      backstop = setTimeout(() => void container.kill().catch(() => undefined), KILL_GRACE_MS);
     };
     const onAbort = () => stop('canceled');
     if (req.signal?.aborted) return { exitCode: null, verdict: 'canceled', durationMs: 0 };
@@ -197,8 +202,26 @@ export class DockerRunner implements SandboxRunner {
       return { exitCode, verdict, durationMs: now() - started };
     } finally {
       clearTimeout(timer);
+      clearTimeout(backstop);
       req.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * False when the container had to be killed whole (a fork bomb at its PID limit leaves no room
+   * for the `kill` exec): its tmpfs output is gone with it, so there is nothing to collect, and
+   * that is the program's doing, not a platform failure to retry.
+   */
+  private async stillRunning(container: Docker.Container, req: RunRequest): Promise<boolean> {
+    const running = await container
+      .inspect()
+      .then((i) => i.State.Running)
+      .catch(() => false);
+    if (!running)
+      req.onNotice?.(
+        'no artifacts collected: the sandbox had to be killed whole to stop the program',
+      );
+    return running;
   }
 
   /** Ends every process of the sandbox user; falls back to killing the container. */
@@ -206,7 +229,8 @@ export class DockerRunner implements SandboxRunner {
     const code = await runExec(container, { cmd: ['kill', '-9', '-1'], user: USER }).catch(
       () => null,
     );
-    if (code === null) await container.kill().catch(() => undefined);
+    // The exec itself can fail (a fork bomb leaves no PID for it): then the whole container.
+    if (code !== 0) await container.kill().catch(() => undefined);
   }
 
   /**
