@@ -23,7 +23,7 @@ describeDocker('attacks through files', () => {
   let secretFile: string;
   const secret = `host-secret-${randomUUID()}`;
   beforeAll(async () => {
-    server = await startTestServer({ MAX_FILES: '5' });
+    server = await startTestServer({ MAX_FILES: '5', MAX_ARTIFACTS: '10' });
     client = new Client(server.url);
     secretFile = path.join(os.tmpdir(), `jr-attack-secret-${randomUUID()}.txt`);
     fs.writeFileSync(secretFile, secret);
@@ -70,6 +70,16 @@ print("planted")
       if (entry.kind === 'file') expect(fs.readFileSync(entry.path, 'utf8')).toBe('real');
     }
     expect(fs.readFileSync(secretFile, 'utf8')).toBe(secret);
+  });
+
+  it('more artifacts than the cap: the first ones are kept, the rest skipped with a notice', async () => {
+    const code =
+      'import os\nfor i in range(30):\n    open(os.path.join(os.environ["JOB_OUTPUT_DIR"], "a%02d.txt" % i), "w").write("x")';
+    const { job, logs } = await client.run(code);
+    expect(job.status).toBe('succeeded');
+    expect(job.artifacts).toHaveLength(10);
+    expect(logs).toMatch(/more than 10 files/);
+    expect(fs.readdirSync(path.join(server.dataDir, 'jobs', job.id, 'output'))).toHaveLength(10);
   });
 
   it('traversal names in uploads land under their base name inside the sandbox', async () => {

@@ -98,10 +98,11 @@ print("uid", os.getuid(), os.geteuid())
     expect(logs).toContain('uid 10001 10001');
   });
 
-  it('the container carries every hardening setting, and is gone after a cancel', async () => {
+  it('the container carries every hardening setting, and is gone after the run', async () => {
+    // The run ends by its own timeout (generous, so a loaded machine still finds the container).
     const id = await client.submit({
       code: 'import time\nprint("up", flush=True)\ntime.sleep(300)',
-      spec: { timeout_sec: 300, cpu_limit: 0.5, mem_limit_mb: 96, pids_limit: 50 },
+      spec: { timeout_sec: 30, cpu_limit: 0.5, mem_limit_mb: 96, pids_limit: 50 },
     });
     await client.waitStatus(id, 'running', 60_000);
     const docker = dockerClient();
@@ -148,9 +149,10 @@ print("uid", os.getuid(), os.geteuid())
     // Docker's default seccomp profile stays: no "seccomp=unconfined" anywhere.
     expect(JSON.stringify(hc.SecurityOpt)).not.toContain('seccomp');
 
-    const res = await client.post(`/jobs/${id}/cancel`, {});
-    expect(res.status).toBe(200);
-    await client.waitEnded(id, 60_000);
+    expect(await client.waitEnded(id, 120_000)).toMatchObject({
+      status: 'failed',
+      error: 'timeout',
+    });
     for (let i = 0; i < 100 && jobContainers(id).length; i++)
       await new Promise((r) => setTimeout(r, 200));
     expect(jobContainers(id)).toEqual([]);

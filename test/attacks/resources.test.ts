@@ -38,6 +38,24 @@ while True:
     expect(jobContainers(job.id)).toEqual([]);
   });
 
+  it('fork bomb at a PID limit so tight that nothing else can start: still ended', async () => {
+    const code = `
+import os
+while True:
+    try:
+        os.fork()
+    except OSError:
+        pass
+`;
+    const { job, logs } = await client.run(code, { timeout_sec: 3, pids_limit: 4 });
+    // The log rides along so that a failure shows what the platform said.
+    expect({ status: job.status, error: job.error, logs: logs.slice(0, 2000) }).toMatchObject({
+      status: 'failed',
+      error: 'timeout',
+    });
+    expect(jobContainers(job.id)).toEqual([]);
+  });
+
   it('memory bomb: killed by the memory limit and reported as oom', async () => {
     const code = `
 chunks = []
