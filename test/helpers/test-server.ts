@@ -31,6 +31,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       QUEUE_NAME: `t-${randomUUID().slice(0, 8)}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
       JOB_BACKOFF_MS: '200',
+      // Outbound creates a network and host firewall rules: only tests that ask for it (with a
+      // network name of their own, removed afterwards) get it.
+      OUTBOUND_ENABLED: '0',
       ...(process.env.SKIP_DOCKER_TESTS === '1' ? { USE_DOCKER: '0' } : {}),
       ...env,
     },

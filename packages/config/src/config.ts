@@ -13,6 +13,10 @@ export interface Config {
   defaultRuntime: string;
   /** Runtime name -> image; always holds `defaultRuntime` -> JOB_RUN_IMAGE. */
   runtimes: Record<string, string>;
+  /** OCI runtime for sandboxes (SANDBOX_RUNTIME); empty: the engine's default. */
+  sandboxRuntime: string;
+  /** net_policy outbound: switched on, and the firewalled Docker network it uses. */
+  outbound: { enabled: boolean; network: string };
   queueName: string;
   workerConcurrency: number;
   limits: {

@@ -52,6 +52,20 @@ export const envSchema = Joi.object({
   DEFAULT_RUNTIME: Joi.string()
     .default('python')
     .description('runtime name of JOB_RUN_IMAGE and the default of spec.runtime'),
+  SANDBOX_RUNTIME: Joi.string()
+    .allow('')
+    .pattern(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
+    .default('')
+    .description("OCI runtime for sandboxes, e.g. gVisor's runsc; empty: the engine's default"),
+  OUTBOUND_ENABLED: flag()
+    .default(true)
+    .description('0: refuse net_policy outbound jobs; 1: run them on the firewalled bridge'),
+  OUTBOUND_NETWORK: Joi.string()
+    .pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/)
+    .default('job-runner-outbound')
+    .description(
+      'Docker network the worker creates for outbound jobs, firewalled with iptables (needs root on the Docker host)',
+    ),
   QUEUE_NAME: Joi.string()
     .pattern(/^[A-Za-z0-9_-]+$/)
     .default('jobs')

@@ -46,3 +46,24 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('sandbox settings', () => {
+  it('passes SANDBOX_RUNTIME and the outbound network through', () => {
+    const c = loadConfig(
+      { SANDBOX_RUNTIME: 'runsc', OUTBOUND_ENABLED: '0', OUTBOUND_NETWORK: 'my-net' },
+      { dotenvDir: null },
+    );
+    expect(c.sandboxRuntime).toBe('runsc');
+    expect(c.outbound).toEqual({ enabled: false, network: 'my-net' });
+    expect(loadConfig({}, { dotenvDir: null }).outbound).toEqual({
+      enabled: true,
+      network: 'job-runner-outbound',
+    });
+  });
+
+  it('refuses an unusable network or runtime name', () => {
+    expect(() =>
+      loadConfig({ OUTBOUND_NETWORK: 'bad name', SANDBOX_RUNTIME: 'x;y' }, { dotenvDir: null }),
+    ).toThrow(/OUTBOUND_NETWORK[\s\S]*SANDBOX_RUNTIME|SANDBOX_RUNTIME[\s\S]*OUTBOUND_NETWORK/);
+  });
+});

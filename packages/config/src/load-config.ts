@@ -55,6 +55,8 @@ export function loadConfig(
     dockerHost: v.DOCKER_HOST,
     defaultRuntime: v.DEFAULT_RUNTIME,
     runtimes,
+    sandboxRuntime: v.SANDBOX_RUNTIME,
+    outbound: { enabled: v.OUTBOUND_ENABLED, network: v.OUTBOUND_NETWORK },
     queueName: v.QUEUE_NAME,
     workerConcurrency: v.WORKER_CONCURRENCY,
     limits: {

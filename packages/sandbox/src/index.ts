@@ -12,3 +12,7 @@ export type { LocalRunnerOptions } from './local/local-runner';
 export { safeArtifactName } from './archive/artifact-name';
 export { sandboxEnv } from './sandbox-env';
 export * as sandboxPaths from './docker/sandbox-paths';
+export { OutboundNetwork, NETWORK_LABEL } from './network/outbound-network';
+export type { OutboundNetworkOptions } from './network/outbound-network';
+export { OutboundUnavailableError } from './network/outbound-unavailable-error';
+export { egressNames, BLOCKED_IPV4_RANGES } from './network/egress-rules';

@@ -10,4 +10,6 @@ export interface SandboxRunner {
   run(request: RunRequest): Promise<RunResult>;
   /** Checks the runner can work at all (engine answers, image present). Throws otherwise. */
   check(image: string): Promise<void>;
+  /** Sets up what runs need (networks, firewall) at worker start; returns remarks to log. */
+  prepare?(): Promise<string[]>;
 }

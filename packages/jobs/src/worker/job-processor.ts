@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from '@job-runner/logger';
-import { SandboxPlatformError, type SandboxRunner } from '@job-runner/sandbox';
+import {
+  OutboundUnavailableError,
+  SandboxPlatformError,
+  type SandboxRunner,
+} from '@job-runner/sandbox';
 import type { JobFiles } from '../files/job-files';
 import { LogWriter } from '../logs/log-writer';
 import type { LogStore } from '../logs/log-store';
@@ -27,6 +31,8 @@ export interface JobProcessorDeps {
 }
 
 const note = (text: string) => `[job-runner] ${text}\n`;
+/** The job's error when net_policy outbound cannot be honoured safely. */
+export const OUTBOUND_UNAVAILABLE = 'outbound network unavailable';
 
 /**
  * Runs one job: its program's failures become a `failed` job that is never retried
@@ -140,6 +146,11 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       return summary;
     } catch (err) {
       if (err instanceof UnrecoverableError || err instanceof WaitingError) throw err;
+      if (err instanceof OutboundUnavailableError) {
+        // Refused before any container existed: the job fails, it never runs with open network.
+        await deps.logs.append(jobId, note(err.message)).catch(() => undefined);
+        return await fail(job, deps, { ...emptySummary(), error: OUTBOUND_UNAVAILABLE });
+      }
       const reason =
         err instanceof SandboxPlatformError ? err.message : `unexpected: ${(err as Error).message}`;
       log.warn('platform error', { attempt, attempts, error: reason });

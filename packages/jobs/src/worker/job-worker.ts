@@ -54,6 +54,8 @@ export class JobWorker {
             maxArtifactBytes: config.output.maxArtifactBytes,
             filesBytes: config.uploads.maxBodyBytes,
             tmpBytes: config.output.tmpSizeMb * 1024 * 1024,
+            runtime: config.sandboxRuntime || undefined,
+            outboundNetwork: config.outbound.enabled ? config.outbound.network : undefined,
           })
         : new LocalRunner({
             maxArtifacts: config.output.maxArtifacts,
@@ -72,6 +74,9 @@ export class JobWorker {
     }
     const files = new JobFiles(config.jobDataDir);
     await files.init();
+    // The outbound network and its firewall, before the first job (never fatal: such jobs are
+    // refused while it is not in place).
+    for (const remark of (await this.runner.prepare?.()) ?? []) this.log.warn(remark);
     const logs = new LogStore(this.connection, keyBase(config.queueName));
     const processor = createJobProcessor({
       runner: this.runner,

@@ -6,7 +6,7 @@ export interface ContainerOptionsInput {
   image: string;
   limits: SandboxLimits;
   netPolicy: NetPolicy;
-  /** Network for `outbound` runs (a bridge the platform set up). */
+  /** Network for `outbound` runs (the firewalled bridge the platform set up); required for them. */
   outboundNetwork?: string;
   /** Bytes for /workspace/code and /workspace/input each. */
   filesBytes: number;
@@ -27,6 +27,10 @@ const mount = (opts: string) => `rw,noexec,nosuid,nodev,${opts}`;
  */
 export function containerOptions(input: ContainerOptionsInput): Docker.ContainerCreateOptions {
   const memory = input.limits.memoryMb * 1024 * 1024;
+  const outbound = input.netPolicy === 'outbound';
+  // Never Docker's default bridge: it has no egress firewall.
+  if (outbound && !input.outboundNetwork)
+    throw new Error("an outbound sandbox needs the platform's firewalled network");
   return {
     Image: input.image,
     Cmd: ['sleep', 'infinity'],
@@ -44,6 +48,8 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
     AttachStderr: false,
     Tty: false,
     HostConfig: {
+      Privileged: false,
+      PublishAllPorts: false,
       ReadonlyRootfs: true,
       CapDrop: ['ALL'],
       // Docker's default seccomp profile stays on: we add to it, never replace it.
@@ -59,7 +65,12 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
       ],
       IpcMode: 'private',
       Init: true,
-      NetworkMode: input.netPolicy === 'none' ? 'none' : (input.outboundNetwork ?? 'bridge'),
+      NetworkMode: outbound ? input.outboundNetwork : 'none',
+      // The egress firewall is IPv4; an outbound sandbox gets no IPv6 at all (not even a
+      // link-local address that could reach the host over the bridge).
+      ...(outbound ? { Sysctls: { 'net.ipv6.conf.all.disable_ipv6': '1' } } : {}),
+      // /dev/shm (IPC private) is writable for multiprocessing; bound it like /tmp.
+      ShmSize: input.tmpBytes,
       AutoRemove: false,
       LogConfig: { Type: 'none', Config: {} },
       Tmpfs: {

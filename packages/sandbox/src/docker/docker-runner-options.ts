@@ -13,6 +13,12 @@ export interface DockerRunnerOptions {
   labels?: Record<string, string>;
   /** OCI runtime for sandboxes, e.g. `runsc`. Default: the engine's own. */
   runtime?: string;
-  /** Docker network for `outbound` runs. */
+  /**
+   * Docker network for `outbound` runs, created and firewalled by the runner (see
+   * OutboundNetwork). Unset: `outbound` runs are refused.
+   */
   outboundNetwork?: string;
+  /** iptables binaries for the egress firewall. Default `iptables`, `iptables-restore`. */
+  iptables?: string;
+  iptablesRestore?: string;
 }

@@ -8,6 +8,8 @@ import type { RunResult, RunVerdict } from '../run-result';
 import type { SandboxRunner } from '../sandbox-runner';
 import type { SandboxInfo, SandboxInventory } from '../sandbox-inventory';
 import { sandboxEnv, toEnvList } from '../sandbox-env';
+import { OutboundNetwork } from '../network/outbound-network';
+import { OutboundUnavailableError } from '../network/outbound-unavailable-error';
 import { now } from '../timer';
 import { containerOptions } from './container-options';
 import { dockerClient } from './docker-client';
@@ -18,6 +20,8 @@ import { CODE_DIR, INPUT_DIR, OUTPUT_DIR, SANDBOX_UID, WORKSPACE } from './sandb
 
 const MiB = 1024 * 1024;
 const USER = `${SANDBOX_UID}:${SANDBOX_UID}`;
+/** How long a killed program may take to be gone before its container is killed instead. */
+const KILL_GRACE_MS = 15_000;
 /** Label on every sandbox container; its value is the job id. */
 export const JOB_LABEL = 'job-runner.job-id';
 
@@ -29,9 +33,32 @@ export const JOB_LABEL = 'job-runner.job-id';
 export class DockerRunner implements SandboxRunner, SandboxInventory {
   readonly kind = 'docker' as const;
   readonly docker: Docker;
+  /** The firewalled bridge of `outbound` runs; null when none is configured. */
+  readonly outbound: OutboundNetwork | null;
 
   constructor(private readonly opts: DockerRunnerOptions = {}) {
     this.docker = dockerClient(opts.dockerHost);
+    this.outbound = opts.outboundNetwork
+      ? new OutboundNetwork(this.docker, {
+          name: opts.outboundNetwork,
+          iptables: opts.iptables,
+          iptablesRestore: opts.iptablesRestore,
+        })
+      : null;
+  }
+
+  /**
+   * Sets up what runs need before the first one: the outbound network and its firewall. Never
+   * throws; returns remarks for the operator's log (outbound runs stay refused until it works).
+   */
+  async prepare(): Promise<string[]> {
+    if (!this.outbound) return ['net_policy outbound is switched off: such jobs are refused'];
+    try {
+      await this.outbound.ensure();
+      return [];
+    } catch (err) {
+      return [`${(err as Error).message}; outbound jobs are refused until this is fixed`];
+    }
   }
 
   async check(image: string): Promise<void> {
@@ -44,6 +71,16 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       await this.docker.getImage(image).inspect();
     } catch (err) {
       throw platformError(`find image ${image}`, err, image);
+    }
+    if (this.opts.runtime) {
+      const info = (await this.docker.info().catch((err: unknown) => {
+        throw platformError('describe itself', err);
+      })) as { Runtimes?: Record<string, unknown> };
+      const known = Object.keys(info.Runtimes ?? {});
+      if (!known.includes(this.opts.runtime))
+        throw new SandboxPlatformError(
+          `sandbox runtime ${this.opts.runtime} is not known to the Docker engine (it has: ${known.join(', ') || 'none'})`,
+        );
     }
   }
 
@@ -75,6 +112,12 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
 
   async run(req: RunRequest): Promise<RunResult> {
     const maxArtifactBytes = this.opts.maxArtifactBytes ?? 100 * MiB;
+    if (req.netPolicy === 'outbound') {
+      // Checked before every outbound run (rules can be flushed under us): refuse, never run open.
+      if (!this.outbound)
+        throw new OutboundUnavailableError('no outbound network is configured for this worker');
+      await this.outbound.ensure();
+    }
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(
@@ -82,7 +125,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
           image: req.image,
           limits: req.limits,
           netPolicy: req.netPolicy,
-          outboundNetwork: this.opts.outboundNetwork,
+          outboundNetwork: this.outbound?.name,
           filesBytes: this.opts.filesBytes ?? 64 * MiB,
           outputBytes: maxArtifactBytes,
           tmpBytes: this.opts.tmpBytes ?? 64 * MiB,
@@ -111,7 +154,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
             : 'non-zero exit');
       if (verdict !== 'canceled') req.onPhase?.('collecting');
       const artifacts =
-        verdict === 'canceled'
+        verdict === 'canceled' || !(await this.stillRunning(container, req))
           ? []
           : await this.copyOut(container, req, {
               maxFiles: this.opts.maxArtifacts ?? 100,
@@ -156,10 +199,13 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     let verdict: RunVerdict | null = null;
     let started = now();
     let timer: NodeJS.Timeout | undefined;
+    let backstop: NodeJS.Timeout | undefined;
     const stop = (why: RunVerdict) => {
       if (verdict) return;
       verdict = why;
       void this.killProgram(container);
+      // Should the program still not be gone, the container goes: a run never outlives its limit.
+      backstop = setTimeout(() => void container.kill().catch(() => undefined), KILL_GRACE_MS);
     };
     const onAbort = () => stop('canceled');
     if (req.signal?.aborted) return { exitCode: null, verdict: 'canceled', durationMs: 0 };
@@ -183,8 +229,26 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       return { exitCode, verdict, durationMs: now() - started };
     } finally {
       clearTimeout(timer);
+      clearTimeout(backstop);
       req.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * False when the container had to be killed whole (a fork bomb at its PID limit leaves no room
+   * for the `kill` exec): its tmpfs output is gone with it, so there is nothing to collect, and
+   * that is the program's doing, not a platform failure to retry.
+   */
+  private async stillRunning(container: Docker.Container, req: RunRequest): Promise<boolean> {
+    const running = await container
+      .inspect()
+      .then((i) => i.State.Running)
+      .catch(() => false);
+    if (!running)
+      req.onNotice?.(
+        'no artifacts collected: the sandbox had to be killed whole to stop the program',
+      );
+    return running;
   }
 
   /** Ends every process of the sandbox user; falls back to killing the container. */
@@ -192,7 +256,8 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     const code = await runExec(container, { cmd: ['kill', '-9', '-1'], user: USER }).catch(
       () => null,
     );
-    if (code === null) await container.kill().catch(() => undefined);
+    // The exec itself can fail (a fork bomb leaves no PID for it): then the whole container.
+    if (code !== 0) await container.kill().catch(() => undefined);
   }
 
   /**

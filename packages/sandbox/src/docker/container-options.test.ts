@@ -1,0 +1,58 @@
+import { containerOptions, type ContainerOptionsInput } from './container-options';
+
+const base: ContainerOptionsInput = {
+  image: 'img',
+  limits: { timeoutSec: 10, cpus: 0.5, memoryMb: 256, pids: 64 },
+  netPolicy: 'none',
+  filesBytes: 1024,
+  outputBytes: 4096,
+  tmpBytes: 2048,
+  labels: { 'job-runner.job-id': 'j1', 'job-runner.worker-id': 'w1' },
+};
+
+describe('containerOptions', () => {
+  it('applies every hardening setting', () => {
+    const o = containerOptions(base);
+    expect(o.Labels).toEqual(base.labels);
+    expect(o.HostConfig).toMatchObject({
+      Privileged: false,
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges:true'],
+      Memory: 256 * 1024 * 1024,
+      MemorySwap: 256 * 1024 * 1024,
+      NanoCpus: 500_000_000,
+      PidsLimit: 64,
+      Ulimits: [
+        { Name: 'nofile', Soft: 1024, Hard: 1024 },
+        { Name: 'fsize', Soft: 4096, Hard: 4096 },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ],
+      IpcMode: 'private',
+      Init: true,
+      NetworkMode: 'none',
+      AutoRemove: false,
+      LogConfig: { Type: 'none' },
+      ShmSize: 2048,
+    });
+    expect(o.HostConfig?.Tmpfs?.['/tmp']).toBe('rw,noexec,nosuid,nodev,size=2048');
+    expect(o.HostConfig?.Tmpfs?.['/workspace/output']).toMatch(/size=4096,.*uid=10001/);
+    expect(o.HostConfig).not.toHaveProperty('Runtime');
+    expect(o.HostConfig).not.toHaveProperty('Binds');
+    expect(o.HostConfig).not.toHaveProperty('CapAdd');
+  });
+
+  it('passes the configured OCI runtime through', () => {
+    expect(containerOptions({ ...base, runtime: 'runsc' }).HostConfig?.Runtime).toBe('runsc');
+  });
+
+  it("puts outbound sandboxes on the platform's network without IPv6", () => {
+    const o = containerOptions({ ...base, netPolicy: 'outbound', outboundNetwork: 'jr-out' });
+    expect(o.HostConfig?.NetworkMode).toBe('jr-out');
+    expect(o.HostConfig?.Sysctls).toEqual({ 'net.ipv6.conf.all.disable_ipv6': '1' });
+  });
+
+  it("never falls back to Docker's default bridge", () => {
+    expect(() => containerOptions({ ...base, netPolicy: 'outbound' })).toThrow(/firewalled/);
+  });
+});

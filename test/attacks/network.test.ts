@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  DockerRunner,
+  OutboundNetwork,
+  OutboundUnavailableError,
+  dockerClient,
+  egressNames,
+} from '@job-runner/sandbox';
+import { describeDocker } from '../helpers/docker';
+import { Client } from '../helpers/client';
+import { expectNextJobSucceeds, jobContainers } from '../helpers/attack';
+import { FakeMetadata } from '../helpers/fake-metadata';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+
+const IMAGE = process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest';
+
+/** This machine's own IPv4 addresses other than loopback (eth0, docker0, ...). */
+const hostAddresses = () =>
+  Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a): a is os.NetworkInterfaceInfo => !!a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
+
+/** A TCP listener on every address of the host; the sandbox must not reach it. */
+async function listener(): Promise<{ port: number; close: () => Promise<void> }> {
+  const srv = net.createServer((s) => {
+    s.on('error', () => undefined);
+    s.end('you reached the host\n');
+  });
+  await new Promise<void>((r) => srv.listen(0, '0.0.0.0', r));
+  const { port } = srv.address() as net.AddressInfo;
+  return { port, close: () => new Promise((r) => srv.close(() => r())) };
+}
+
+const canConnect = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.connect({ host, port, timeout: 3000 });
+    s.on('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+
+/** Python that tries each host:port and prints `host:port ok|<errno name>`. */
+const probeScript = (targets: [string, number][]) => `
+import errno, os, socket
+print("ifaces", ",".join(sorted(os.listdir("/sys/class/net"))))
+print("inet6", len(open("/proc/net/if_inet6").read().split()) if os.path.exists("/proc/net/if_inet6") else 0)
+for host, port in ${JSON.stringify(targets)}:
+    s = socket.socket()
+    s.settimeout(5)
+    try:
+        s.connect((host, port))
+        print("%s:%d ok" % (host, port))
+    except OSError as e:
+        print("%s:%d %s" % (host, port, errno.errorcode.get(e.errno, "timeout") if e.errno else "timeout"))
+    finally:
+        s.close()
+`;
+
+const NEIGHBOUR_PROBE = 'import socket; socket.create_connection(("127.0.0.1", 8080), 2)';
+
+const results = (logs: string) =>
+  Object.fromEntries(
+    logs
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ') as [string, string]),
+  );
+
+describeDocker('attacks on the network', () => {
+  let host: { port: number; close: () => Promise<void> };
+  beforeAll(async () => {
+    host = await listener();
+  });
+  afterAll(() => host.close());
+
+  describe('net_policy none', () => {
+    let server: TestServer;
+    let client: Client;
+    beforeAll(async () => {
+      server = await startTestServer();
+      client = new Client(server.url);
+    });
+    afterAll(() => server.close());
+
+    it('has only lo and no route: external address, bridge gateway and Redis unreachable', async () => {
+      // Controls: from the host, the listener answers on every address we will try.
+      const addresses = [...new Set([...hostAddresses(), '172.17.0.1'])];
+      for (const a of hostAddresses())
+        expect([a, await canConnect(a, host.port)]).toEqual([a, true]);
+      const redisPort = Number(process.env.TEST_REDIS_PORT);
+      const targets: [string, number][] = [
+        ...addresses.map((a): [string, number] => [a, host.port]),
+        ...addresses.map((a): [string, number] => [a, redisPort]),
+        ['127.0.0.1', redisPort],
+      ];
+      // The external address is probed with a UDP "connect": a route lookup that sends nothing.
+      const code =
+        probeScript(targets) +
+        `
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    u.connect(("203.0.113.10", 53))
+    print("external route")
+except OSError as e:
+    print("external", errno.errorcode[e.errno])
+print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
+`;
+      const { job, logs } = await client.run(code, { timeout_sec: 120 });
+      expect(job.status).toBe('succeeded');
+      const r = results(logs);
+      expect(r.ifaces).toBe('lo');
+      expect(r.external).toBe('ENETUNREACH');
+      expect(r.routes).toBe('0');
+      for (const [h, p] of targets)
+        expect([`${h}:${p}`, r[`${h}:${p}`]]).not.toEqual([`${h}:${p}`, 'ok']);
+      await expectNextJobSucceeds(client);
+    });
+
+    it('refuses outbound jobs clearly when outbound is switched off', async () => {
+      const { job, logs } = await client.run('print("should not run")', { net_policy: 'outbound' });
+      expect(job).toMatchObject({ status: 'failed', error: 'outbound network unavailable' });
+      expect(logs).toMatch(/net_policy outbound is unavailable on this worker/);
+      expect(logs).not.toContain('should not run');
+      expect(jobContainers(job.id)).toEqual([]);
+      await expectNextJobSucceeds(client);
+    });
+  });
+
+  describe('net_policy outbound', () => {
+    const network = `jr-test-${randomUUID().slice(0, 8)}`;
+    const metadata = new FakeMetadata();
+    let server: TestServer;
+    let client: Client;
+    let neighbour = '';
+    beforeAll(async () => {
+      await metadata.start();
+      server = await startTestServer({ OUTBOUND_ENABLED: '1', OUTBOUND_NETWORK: network });
+      client = new Client(server.url);
+      // Another container on the same bridge, standing for a neighbouring sandbox.
+      neighbour = execFileSync(
+        'docker',
+        [
+          'run',
+          '-d',
+          '--rm',
+          '--network',
+          network,
+          '--user',
+          '10001:10001',
+          '--read-only',
+          '--cap-drop',
+          'ALL',
+          '--label',
+          `job-runner.test=${network}`,
+          IMAGE,
+          'python3',
+          '-m',
+          'http.server',
+          '8080',
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+    });
+    afterAll(async () => {
+      if (neighbour) execFileSync('docker', ['rm', '-f', neighbour], { stdio: 'ignore' });
+      await server?.close();
+      await new OutboundNetwork(dockerClient(), { name: network }).remove();
+      metadata.stop();
+      // Nothing of ours is left in the host's firewall.
+      const names = egressNames(network);
+      expect(execFileSync('iptables', ['-S'], { encoding: 'utf8' })).not.toContain(names.bridge);
+    });
+
+    it('reaches neither the host, nor 169.254.169.254, nor another sandbox', async () => {
+      const gateway = await new OutboundNetwork(dockerClient(), { name: network }).gateway();
+      expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const neighbourIp = execFileSync(
+        'docker',
+        [
+          'inspect',
+          '-f',
+          `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`,
+          neighbour,
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+      // Controls: from the host every target answers, so only the firewall stands in the way.
+      expect(await canConnect(gateway!, host.port)).toBe(true);
+      expect(await FakeMetadata.reachable()).toBe(true);
+      // The neighbour listens (checked from inside it: the host itself may not open connections
+      // into the bridge either, since our INPUT chain refuses every packet coming from it).
+      const listening = () => {
+        try {
+          execFileSync('docker', ['exec', neighbour, 'python3', '-c', NEIGHBOUR_PROBE], {
+            stdio: 'ignore',
+          });
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 50 && !listening(); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(listening()).toBe(true);
+
+      const targets: [string, number][] = [
+        [gateway!, host.port],
+        ...hostAddresses().map((a): [string, number] => [a, host.port]),
+        ['172.17.0.1', host.port],
+        [FakeMetadata.ADDRESS, 80],
+        [neighbourIp, 8080],
+        [gateway!, Number(process.env.TEST_REDIS_PORT)],
+      ];
+      const { job, logs } = await client.run(probeScript(targets), {
+        net_policy: 'outbound',
+        timeout_sec: 120,
+      });
+      expect(job.status).toBe('succeeded');
+      const r = results(logs);
+      // On the bridge (eth0) for real, but with no IPv6 at all.
+      expect(r.ifaces).toBe('eth0,lo');
+      expect(r.inet6).toBe('0');
+      for (const [h, p] of targets)
+        expect([`${h}:${p}`, r[`${h}:${p}`]]).not.toEqual([`${h}:${p}`, 'ok']);
+      await expectNextJobSucceeds(client);
+    }, 300_000);
+
+    it('re-installs rules flushed under it before the next outbound run', async () => {
+      const names = egressNames(network);
+      execFileSync('iptables', ['-D', 'DOCKER-USER', '-i', names.bridge, '-j', names.forwardChain]);
+      const { job, logs } = await client.run(probeScript([[FakeMetadata.ADDRESS, 80]]), {
+        net_policy: 'outbound',
+        timeout_sec: 120,
+      });
+      expect(job.status).toBe('succeeded');
+      expect(results(logs)[`${FakeMetadata.ADDRESS}:80`]).not.toBe('ok');
+      execFileSync('iptables', ['-C', 'DOCKER-USER', '-i', names.bridge, '-j', names.forwardChain]);
+    });
+  });
+
+  describe('when the firewall cannot be installed', () => {
+    const network = `jr-test-${randomUUID().slice(0, 8)}`;
+    afterAll(() => new OutboundNetwork(dockerClient(), { name: network }).remove());
+
+    it('refuses the outbound run before any container exists', async () => {
+      const runner = new DockerRunner({
+        outboundNetwork: network,
+        iptables: '/nonexistent/iptables',
+        iptablesRestore: '/nonexistent/iptables-restore',
+      });
+      expect((await runner.prepare()).join()).toMatch(/egress firewall could not be installed/);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jr-outbound-refused-'));
+      const jobId = `refused-${randomUUID()}`;
+      try {
+        await expect(
+          runner.run({
+            jobId,
+            image: IMAGE,
+            entry: 'main.py',
+            args: [],
+            env: {},
+            limits: { timeoutSec: 10, cpus: 1, memoryMb: 128, pids: 64 },
+            netPolicy: 'outbound',
+            codeDir: dir,
+            inputDir: dir,
+            outputDir: dir,
+            onOutput: () => undefined,
+          }),
+        ).rejects.toBeInstanceOf(OutboundUnavailableError);
+        expect(jobContainers(jobId)).toEqual([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses when the bridge is not in this network namespace (worker in a container)', async () => {
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'jr-no-net-'));
+      try {
+        const outbound = new OutboundNetwork(dockerClient(), { name: network, sysClassNet: empty });
+        await expect(outbound.ensure()).rejects.toThrow(
+          /not visible in this process's network namespace/,
+        );
+      } finally {
+        fs.rmSync(empty, { recursive: true, force: true });
+      }
+    });
+  });
+});

@@ -1,0 +1,160 @@
+import { dockerClient } from '@job-runner/sandbox';
+import { describeDocker } from '../helpers/docker';
+import { Client } from '../helpers/client';
+import { expectNextJobSucceeds, jobContainers } from '../helpers/attack';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+
+/** Privilege and isolation attacks: the program gains nothing, and the next job runs. */
+describeDocker('attacks on privileges', () => {
+  let server: TestServer;
+  let client: Client;
+  beforeAll(async () => {
+    process.env.JOB_RUNNER_ATTACK_CANARY = 'attack-canary-do-not-leak';
+    server = await startTestServer({
+      PLATFORM_SECRET: 'attack-platform-secret',
+      TMP_SIZE_MB: '16',
+    });
+    client = new Client(server.url);
+  });
+  afterAll(() => server.close());
+
+  afterEach(async () => {
+    await expectNextJobSucceeds(client);
+  });
+
+  it('reading the environment finds no platform variable', async () => {
+    const { logs } = await client.run(
+      'import os, json\nprint(json.dumps(dict(os.environ)))\nprint(open("/proc/1/environ","rb").read() if os.access("/proc/1/environ", os.R_OK) else "no pid1 env")',
+    );
+    expect(logs).not.toContain('attack-canary-do-not-leak');
+    expect(logs).not.toContain('attack-platform-secret');
+    expect(logs).not.toContain('REDIS_URL');
+    expect(logs).not.toContain(server.redisUrl);
+    expect(logs).toContain('no pid1 env');
+  });
+
+  it('/proc/self/status shows no capabilities, NoNewPrivs and seccomp filtering', async () => {
+    const { logs } = await client.run('print(open("/proc/self/status").read())');
+    const field = (name: string) => new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(logs)?.[1];
+    for (const cap of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb'])
+      expect([cap, field(cap)]).toEqual([cap, '0000000000000000']);
+    expect(field('NoNewPrivs')).toBe('1');
+    expect(field('Seccomp')).toBe('2');
+    expect(field('Uid')).toBe('10001');
+  });
+
+  it('writes outside /tmp and the output directory are refused; /dev/shm is small', async () => {
+    const code = `
+import os
+for d in ["/", "/etc", "/usr", "/bin", "/var", "/var/tmp", "/run", "/workspace", "/workspace/code", "/workspace/input", "/proc/sys/kernel", "/sys/fs/cgroup", "/tmp", os.environ["JOB_OUTPUT_DIR"]]:
+    try:
+        with open(os.path.join(d, "probe.txt"), "w") as f:
+            f.write("x")
+        print(d, "written")
+    except OSError:
+        print(d, "refused")
+st = os.statvfs("/dev/shm")
+print("shm", st.f_blocks * st.f_frsize)
+`;
+    const { logs } = await client.run(code);
+    const lines = Object.fromEntries(
+      logs
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
+    expect(lines['/tmp']).toBe('written');
+    expect(lines['/workspace/output']).toBe('written');
+    for (const d of Object.keys(lines).filter(
+      (d) => d.startsWith('/') && d !== '/tmp' && d !== '/workspace/output',
+    ))
+      expect([d, lines[d]]).toEqual([d, 'refused']);
+    expect(Number(lines.shm)).toBeLessThanOrEqual(16 * 1024 * 1024);
+  });
+
+  it('a setuid attempt gains nothing', async () => {
+    const code = `
+import os, subprocess
+for name, fn in [("setuid", lambda: os.setuid(0)), ("setgid", lambda: os.setgid(0)), ("setresuid", lambda: os.setresuid(0, 0, 0))]:
+    try:
+        fn()
+        print(name, "WORKED")
+    except PermissionError:
+        print(name, "refused")
+# setuid-root binaries of the image run without their bit (no-new-privileges)
+r = subprocess.run(["mount", "-t", "tmpfs", "none", "/tmp"], capture_output=True, text=True)
+print("mount", r.returncode)
+r = subprocess.run(["su", "-c", "id -u", "root"], stdin=subprocess.DEVNULL, capture_output=True, text=True)
+print("su", r.returncode, r.stdout.strip() or "-")
+print("uid", os.getuid(), os.geteuid())
+`;
+    const { logs } = await client.run(code);
+    expect(logs).toContain('setuid refused');
+    expect(logs).toContain('setgid refused');
+    expect(logs).toContain('setresuid refused');
+    expect(logs).not.toContain('WORKED');
+    expect(logs).toMatch(/^mount [1-9]\d*$/m);
+    expect(logs).toMatch(/^su [1-9]\d* -$/m);
+    expect(logs).toContain('uid 10001 10001');
+  });
+
+  it('the container carries every hardening setting, and is gone after the run', async () => {
+    // The run ends by its own timeout (generous, so a loaded machine still finds the container).
+    const id = await client.submit({
+      code: 'import time\nprint("up", flush=True)\ntime.sleep(300)',
+      spec: { timeout_sec: 30, cpu_limit: 0.5, mem_limit_mb: 96, pids_limit: 50 },
+    });
+    await client.waitStatus(id, 'running', 60_000);
+    const docker = dockerClient();
+    let ids: string[] = [];
+    for (let i = 0; i < 300 && ids.length === 0; i++) {
+      ids = jobContainers(id);
+      if (!ids.length) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(ids).toHaveLength(1);
+    const info = await docker.getContainer(ids[0]!).inspect();
+    const hc = info.HostConfig as Record<string, unknown> & typeof info.HostConfig;
+    expect(info.Config.Labels).toMatchObject({ 'job-runner.job-id': id });
+    expect(info.Config.Labels['job-runner.worker-id']).toBe(server.worker!.id);
+    expect(hc).toMatchObject({
+      Privileged: false,
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges:true'],
+      Memory: 96 * 1024 * 1024,
+      MemorySwap: 96 * 1024 * 1024,
+      NanoCpus: 500_000_000,
+      PidsLimit: 50,
+      IpcMode: 'private',
+      Init: true,
+      NetworkMode: 'none',
+      AutoRemove: false,
+      LogConfig: { Type: 'none' },
+    });
+    expect(hc.CapAdd ?? []).toEqual([]);
+    expect(hc.Binds ?? []).toEqual([]);
+    expect(hc.Devices ?? []).toEqual([]);
+    expect(hc.Ulimits).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Name: 'nofile' }),
+        expect.objectContaining({ Name: 'fsize' }),
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ]),
+    );
+    expect((hc.Tmpfs as Record<string, string>)['/tmp']).toMatch(
+      /^rw,noexec,nosuid,nodev,size=\d+/,
+    );
+    expect((hc.Tmpfs as Record<string, string>)['/workspace/output']).toMatch(/size=\d+/);
+    expect(info.Mounts.filter((m) => m.Type === 'bind')).toEqual([]);
+    // Docker's default seccomp profile stays: no "seccomp=unconfined" anywhere.
+    expect(JSON.stringify(hc.SecurityOpt)).not.toContain('seccomp');
+
+    expect(await client.waitEnded(id, 120_000)).toMatchObject({
+      status: 'failed',
+      error: 'timeout',
+    });
+    for (let i = 0; i < 100 && jobContainers(id).length; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(jobContainers(id)).toEqual([]);
+  });
+});

@@ -1,0 +1,177 @@
+import { describeDocker } from '../helpers/docker';
+import { Client } from '../helpers/client';
+import { expectNextJobSucceeds, jobContainers } from '../helpers/attack';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+
+const MiB = 1024 * 1024;
+
+/** Resource attacks: each ends with a safe verdict, leaves no container, and the next job runs. */
+describeDocker('attacks on resources', () => {
+  let server: TestServer;
+  let client: Client;
+  beforeAll(async () => {
+    server = await startTestServer({
+      TMP_SIZE_MB: '16',
+      MAX_ARTIFACT_BYTES: String(8 * MiB),
+      MAX_LOG_BYTES: String(1 * MiB),
+      WORKER_CONCURRENCY: '1',
+    });
+    client = new Client(server.url);
+  });
+  afterAll(() => server.close());
+
+  afterEach(async () => {
+    await expectNextJobSucceeds(client);
+  });
+
+  it('fork bomb: held by the PID limit and ended at the timeout', async () => {
+    const code = `
+import os
+while True:
+    try:
+        os.fork()
+    except OSError:
+        pass
+`;
+    const { job } = await client.run(code, { timeout_sec: 5, pids_limit: 64 });
+    expect(job).toMatchObject({ status: 'failed', error: 'timeout' });
+    expect(jobContainers(job.id)).toEqual([]);
+  });
+
+  it('fork bomb at a PID limit so tight that nothing else can start: still ended', async () => {
+    const code = `
+import os
+while True:
+    try:
+        os.fork()
+    except OSError:
+        pass
+`;
+    const { job, logs } = await client.run(code, { timeout_sec: 3, pids_limit: 4 });
+    // The log rides along so that a failure shows what the platform said.
+    expect({ status: job.status, error: job.error, logs: logs.slice(0, 2000) }).toMatchObject({
+      status: 'failed',
+      error: 'timeout',
+    });
+    expect(jobContainers(job.id)).toEqual([]);
+  });
+
+  it('memory bomb: killed by the memory limit and reported as oom', async () => {
+    const code = `
+chunks = []
+while True:
+    chunks.append(bytearray(8 * 1024 * 1024))
+`;
+    const { job, logs } = await client.run(code, { mem_limit_mb: 64, timeout_sec: 60 });
+    expect(job).toMatchObject({ status: 'failed', error: 'oom' });
+    expect(logs).toContain('out of memory');
+    expect(jobContainers(job.id)).toEqual([]);
+  });
+
+  it('filling /tmp: stops at its size with ENOSPC', async () => {
+    // Several files: one file alone meets RLIMIT_FSIZE (EFBIG) first.
+    const code = `
+import errno
+n = 0
+for i in range(100):
+    try:
+        with open("/tmp/fill%d" % i, "wb") as f:
+            while True:
+                f.write(b"x" * 1048576)
+                f.flush()
+                n += 1
+    except OSError as e:
+        if e.errno == errno.ENOSPC:
+            print("stopped", errno.errorcode[e.errno], n)
+            break
+`;
+    const { job, logs } = await client.run(code);
+    expect(job.status).toBe('succeeded');
+    const m = /stopped (\w+) (\d+)/.exec(logs);
+    expect(m?.[1]).toBe('ENOSPC');
+    expect(Number(m?.[2])).toBeLessThanOrEqual(16);
+  });
+
+  it('filling the output directory: stops at its size, artifacts stay under the cap', async () => {
+    const code = `
+import errno, os
+out = os.environ["JOB_OUTPUT_DIR"]
+for i in range(20):
+    try:
+        with open(os.path.join(out, "part%d.bin" % i), "wb") as f:
+            while True:
+                f.write(b"o" * 1048576)
+                f.flush()
+    except OSError as e:
+        print("file", i, errno.errorcode[e.errno])
+        if e.errno == errno.ENOSPC:
+            break
+`;
+    const { job, logs } = await client.run(code);
+    expect(job.status).toBe('succeeded');
+    expect(logs).toMatch(/ENOSPC/);
+    let total = 0;
+    for (const name of job.artifacts)
+      total += (await (await fetch(`${server.url}/jobs/${job.id}/artifacts/${name}`)).arrayBuffer())
+        .byteLength;
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(8 * MiB);
+  });
+
+  it('stdout flood: the log is capped and says how much was dropped', async () => {
+    const code = `
+import sys
+line = "y" * 999 + "\\n"
+for _ in range(30000):
+    sys.stdout.write(line)
+`;
+    const { job, logs } = await client.run(code, { timeout_sec: 120 });
+    expect(job.status).toBe('succeeded');
+    expect(Buffer.byteLength(logs)).toBeLessThan(1 * MiB + 1024);
+    expect(logs).toMatch(/output limit of 1048576 bytes reached: \d+ more bytes dropped/);
+  });
+
+  it('one 50 MB line without a newline: cut into pieces, capped, never held whole', async () => {
+    const code = 'import sys\nsys.stdout.write("z" * (50 * 1024 * 1024))\n';
+    const { job, logs } = await client.run(code, { timeout_sec: 120 });
+    expect(job.status).toBe('succeeded');
+    expect(Buffer.byteLength(logs)).toBeLessThan(1 * MiB + 1024);
+    expect(logs.split('\n')[0]!.length).toBeLessThanOrEqual(64 * 1024);
+    expect(logs).toMatch(/more bytes dropped/);
+  });
+
+  it('busy loop past the timeout: killed, reported as timeout', async () => {
+    const { job } = await client.run('while True:\n    pass\n', { timeout_sec: 2 });
+    expect(job).toMatchObject({ status: 'failed', error: 'timeout', exit_code: null });
+    expect(jobContainers(job.id)).toEqual([]);
+  });
+
+  it('sleep past the timeout: killed, reported as timeout', async () => {
+    const { job } = await client.run('import time\ntime.sleep(600)\n', { timeout_sec: 2 });
+    expect(job).toMatchObject({ status: 'failed', error: 'timeout', exit_code: null });
+  });
+
+  it('a daemon that tries to outlive the job: ended with it, no container remains', async () => {
+    const code = `
+import os, sys, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        out = os.environ["JOB_OUTPUT_DIR"]
+        for i in range(100000):
+            open(os.path.join(out, "late-%d.txt" % i), "w").write("still here")
+            time.sleep(0.2)
+    os._exit(0)
+time.sleep(1)
+print("parent leaves")
+`;
+    const { job, logs } = await client.run(code, { timeout_sec: 20 });
+    expect(logs).toContain('parent leaves');
+    expect(['succeeded', 'failed']).toContain(job.status);
+    expect(jobContainers(job.id)).toEqual([]);
+    // The artifacts were taken once, after the daemon was killed: nothing is added later.
+    const before = (await client.job(job.id)).artifacts.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await client.job(job.id)).artifacts.length).toBe(before);
+  });
+});
