@@ -4,6 +4,7 @@ import type { Config } from '@job-runner/config';
 import { JobService, JobWorker } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { createApp } from './create-app';
+import { startOperations } from './ops/operations';
 
 export interface StartServerOptions {
   config: Config;
@@ -32,7 +33,8 @@ export async function startServer({
     worker = new JobWorker({ config, redisUrl, logger });
     await worker.start();
   }
-  const app = createApp({ config, jobs, logger });
+  const ops = await startOperations(config, redisUrl, logger);
+  const app = createApp({ config, jobs, logger, ops });
   const server = http.createServer(app);
   // Sync requests wait up to timeout_sec + grace; never cut them short.
   server.requestTimeout = 0;
@@ -55,6 +57,7 @@ export async function startServer({
         server.closeAllConnections();
       });
       await worker?.close();
+      await ops.close();
       await jobs.close();
     },
   };

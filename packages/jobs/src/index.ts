@@ -28,3 +28,5 @@ export { JobWorker, WORKER_LABEL } from './worker/job-worker';
 export type { JobWorkerOptions } from './worker/job-worker';
 export { JobService } from './service/job-service';
 export type { SubmitFiles } from './service/job-service';
+export { REDACTED, redactJobData, redactSpec, scrubSecrets } from './secrets/redact';
+export { ENV_FILE, readJobEnv, writeJobEnv } from './secrets/job-env-file';

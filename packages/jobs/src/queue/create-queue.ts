@@ -6,6 +6,8 @@ import { KEY_PREFIX } from './queue-names';
 export interface QueueOptions {
   attempts: number;
   backoffMs: number;
+  /** Rows kept in each job's BullMQ log (its output mirror); 0: no mirror. */
+  keepLogs?: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export function createQueue(name: string, connection: Redis, opts: QueueOptions)
     defaultJobOptions: {
       attempts: opts.attempts,
       backoff: { type: 'exponential', delay: opts.backoffMs },
+      ...(opts.keepLogs ? { keepLogs: opts.keepLogs } : {}),
     },
   });
 }

@@ -12,6 +12,11 @@ export interface JobData {
   files: { code: FileInfo[]; input: FileInfo[] };
   /** Set by a cancel that found the job still queued; a worker that picks it up drops it. */
   canceled?: boolean;
+  /**
+   * True when spec.env holds only names (values redacted) and the values sit in the job's
+   * directory on disk (see writeJobEnv), so they never reach Redis or the admin board.
+   */
+  envOnDisk?: boolean;
 }
 
 export type JobPhase = 'queued' | 'preparing' | 'running' | 'collecting' | 'finished';
