@@ -29,10 +29,11 @@ export function loadConfig(
   const { error, value } = envSchema.validate(merged);
   if (error) {
     throw new ConfigError(
-      error.details.map(
-        (d) =>
-          `${String(d.path[0])}: ${d.message.replace(/^"[^"]+" /, '')} (got ${shown(String(d.path[0]), merged)})`,
-      ),
+      error.details.map((d) => {
+        // A peer rule (set both or neither) names its variable in the context, not the path.
+        const name = String(d.path[0] ?? (d.context as { main?: string } | undefined)?.main);
+        return `${name}: ${d.message.replace(/^"[^"]+" /, '')} (got ${shown(name, merged)})`;
+      }),
     );
   }
   const v = value as Record<string, never>;

@@ -37,7 +37,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         body = { detail: e.message };
       }
     }
-    if (status >= 500)
+    // A deliberate 503 (queue full, Redis away) is an answer, not a fault of ours.
+    if (status >= 500 && !(err instanceof HeaderedError))
       logger.error('request failed', {
         method: req.method,
         path: req.path,
