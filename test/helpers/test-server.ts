@@ -17,7 +17,8 @@ export interface TestServer extends RunningServer {
  * data directory of its own so test files never see each other's jobs.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const redisUrl = process.env.TEST_REDIS_URL;
+  // A test may point the server at a Redis of its own (e.g. one it stops and restarts).
+  const redisUrl = env.REDIS_URL ?? process.env.TEST_REDIS_URL;
   if (!redisUrl)
     throw new Error('TEST_REDIS_URL is not set: run the tests through jest (globalSetup)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-test-'));

@@ -11,16 +11,22 @@ import { streamLogs } from './handlers/stream-logs';
 import { submitJob } from './handlers/submit-job';
 import { submitJobSync } from './handlers/submit-job-sync';
 import { notFound } from '@job-runner/jobs';
+import type { Operations } from './ops/operations';
+import { admission, jobsAuth, mountOperations, requestMetrics } from './ops/mount-operations';
 
 export interface AppDeps {
   config: Config;
   jobs: JobService;
   logger: Logger;
+  /** The operator surface (readiness, metrics, board, keys, backpressure); absent: bare API. */
+  ops?: Operations;
 }
 
 /** The HTTP surface: thin handlers over JobService, errors mapped in one place. */
-export function createApp({ config, jobs, logger }: AppDeps): Express {
+export function createApp({ config, jobs, logger, ops }: AppDeps): Express {
   const app = express();
+  const operator = ops ? { config, jobs, logger, ops } : null;
+  if (operator) app.use(requestMetrics(operator));
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const limits = config.uploads;
@@ -30,8 +36,16 @@ export function createApp({ config, jobs, logger }: AppDeps): Express {
     res.json({ status: 'ok' });
   });
 
-  app.post('/jobs', json, submitJob(jobs, limits));
-  app.post('/jobs/sync', json, submitJobSync(jobs, limits, config.syncGraceSec));
+  if (operator) {
+    mountOperations(app, operator);
+    // Before any body is read: a refused request costs no upload.
+    const auth = jobsAuth(operator);
+    if (auth.length) app.use('/jobs', ...auth);
+  }
+  const admit = operator ? admission(operator) : [];
+
+  app.post('/jobs', ...admit, json, submitJob(jobs, limits));
+  app.post('/jobs/sync', ...admit, json, submitJobSync(jobs, limits, config.syncGraceSec));
   app.get('/jobs/:id', getJob(jobs));
   app.delete('/jobs/:id', cancelJob(jobs));
   app.post('/jobs/:id/cancel', cancelJob(jobs));

@@ -4,6 +4,7 @@ import type { Config } from '@job-runner/config';
 import { JobService, JobWorker } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { createApp } from './create-app';
+import { startOperations } from './ops/operations';
 
 export interface StartServerOptions {
   config: Config;
@@ -35,7 +36,8 @@ export async function startServer({
     worker = new JobWorker({ config, redisUrl, logger });
     await worker.start();
   }
-  const app = createApp({ config, jobs, logger });
+  const ops = await startOperations(config, redisUrl, logger);
+  const app = createApp({ config, jobs, logger, ops });
   const server = http.createServer(app);
   // Sync requests wait up to timeout_sec + grace; never cut them short.
   server.requestTimeout = 0;
@@ -47,26 +49,21 @@ export async function startServer({
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info(`listening on http://${host}:${port}`, { inlineWorker: config.inlineWorker });
+  const stop = async (stopWorker: (w: JobWorker) => Promise<void>) => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    if (worker) await stopWorker(worker);
+    await ops.close();
+    await jobs.close();
+  };
   return {
     url: `http://${host}:${port}`,
     port,
     jobs,
     worker,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await worker?.close();
-      await jobs.close();
-    },
-    async shutdown() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await worker?.shutdown();
-      await jobs.close();
-    },
+    close: () => stop((w) => w.close()),
+    shutdown: () => stop((w) => w.shutdown()),
   };
 }

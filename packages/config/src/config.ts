@@ -58,4 +58,24 @@ export interface Config {
     reaperIntervalSec: number;
     shutdownGraceSec: number;
   };
+  /** Bull Board; `user` is empty when it is not to be mounted. */
+  admin: {
+    basePath: string;
+    user: string;
+    password: string;
+    readOnly: boolean;
+    /** Lines of output mirrored into the BullMQ job log (its Logs tab). */
+    logLines: number;
+  };
+  backpressure: {
+    /** Jobs waiting to start past which submissions are refused; 0: no cap. */
+    maxQueueSize: number;
+    retryAfterSec: number;
+  };
+  /** Keys for /jobs; empty: open. */
+  apiKeys: {
+    keys: string[];
+    rateLimit: number;
+    rateWindowSec: number;
+  };
 }

@@ -195,6 +195,54 @@ export const envSchema = Joi.object({
     .min(0)
     .default(30)
     .description('on SIGTERM, running jobs get this long to finish before they are handed back'),
+
+  ADMIN_BASE_PATH: Joi.string()
+    .pattern(/^(\/[A-Za-z0-9._-]+)+$/)
+    .invalid('/jobs', '/metrics', '/healthz', '/readyz', '/docs')
+    .default('/admin/queues')
+    .description('where Bull Board is mounted'),
+  ADMIN_USER: Joi.string().description(
+    'Bull Board user (HTTP Basic); unset with ADMIN_PASSWORD: the board is not mounted',
+  ),
+  ADMIN_PASSWORD: Joi.string().description('Bull Board password; set both or neither'),
+  ADMIN_READ_ONLY: flag()
+    .default(true)
+    .description('1: the board cannot retry, clean or change jobs (a retry reruns user code)'),
+  BOARD_LOG_LINES: Joi.number()
+    .integer()
+    .min(0)
+    .default(1000)
+    .description(
+      "last lines of a job's output mirrored into its BullMQ log (the board's Logs tab); 0: none",
+    ),
+  MAX_QUEUE_SIZE: Joi.number()
+    .integer()
+    .min(0)
+    .default(1000)
+    .description('jobs waiting to start past which submissions get 503; 0: no cap'),
+  QUEUE_FULL_RETRY_AFTER_SEC: Joi.number()
+    .integer()
+    .min(1)
+    .default(10)
+    .description('Retry-After of that 503'),
+  API_KEYS: Joi.string()
+    .pattern(/^[^,\s]{16,}(,[^,\s]{16,})*$/)
+    .messages({
+      'string.pattern.base': 'must be comma-separated keys of at least 16 characters, no spaces',
+    })
+    .description('comma-separated keys that /jobs requires (Bearer or X-API-Key); unset: open'),
+  API_RATE_LIMIT: Joi.number()
+    .integer()
+    .min(0)
+    .default(600)
+    .description('requests per key per API_RATE_WINDOW_SEC, counted in Redis; 0: no limit'),
+  API_RATE_WINDOW_SEC: Joi.number()
+    .integer()
+    .min(1)
+    .default(60)
+    .description('window of API_RATE_LIMIT'),
 })
+  .with('ADMIN_USER', 'ADMIN_PASSWORD')
+  .with('ADMIN_PASSWORD', 'ADMIN_USER')
   .unknown(true)
   .prefs({ abortEarly: false, convert: true });

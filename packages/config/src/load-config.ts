@@ -29,10 +29,11 @@ export function loadConfig(
   const { error, value } = envSchema.validate(merged);
   if (error) {
     throw new ConfigError(
-      error.details.map(
-        (d) =>
-          `${String(d.path[0])}: ${d.message.replace(/^"[^"]+" /, '')} (got ${JSON.stringify(merged[String(d.path[0])])})`,
-      ),
+      error.details.map((d) => {
+        // A peer rule (set both or neither) names its variable in the context, not the path.
+        const name = String(d.path[0] ?? (d.context as { main?: string } | undefined)?.main);
+        return `${name}: ${d.message.replace(/^"[^"]+" /, '')} (got ${shown(name, merged)})`;
+      }),
     );
   }
   const v = value as Record<string, never>;
@@ -93,7 +94,33 @@ export function loadConfig(
       reaperIntervalSec: v.REAPER_INTERVAL_SEC,
       shutdownGraceSec: v.SHUTDOWN_GRACE_SEC,
     },
+    admin: {
+      basePath: v.ADMIN_BASE_PATH,
+      user: v.ADMIN_USER ?? '',
+      password: v.ADMIN_PASSWORD ?? '',
+      readOnly: v.ADMIN_READ_ONLY,
+      logLines: v.BOARD_LOG_LINES,
+    },
+    backpressure: {
+      maxQueueSize: v.MAX_QUEUE_SIZE,
+      retryAfterSec: v.QUEUE_FULL_RETRY_AFTER_SEC,
+    },
+    apiKeys: {
+      keys: String(v.API_KEYS ?? '')
+        .split(',')
+        .filter(Boolean),
+      rateLimit: v.API_RATE_LIMIT,
+      rateWindowSec: v.API_RATE_WINDOW_SEC,
+    },
   };
+}
+
+/** Variables whose values must never be echoed, not even in a configuration error. */
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'API_KEYS']);
+
+function shown(name: string, env: Record<string, string | undefined>): string {
+  if (SECRET_VARIABLES.has(name) && env[name] !== undefined) return '(hidden)';
+  return JSON.stringify(env[name]);
 }
 
 /** The Redis URL to use when the operator left REDIS_URL empty. */

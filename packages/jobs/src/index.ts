@@ -33,3 +33,5 @@ export type { SweepResult } from './retention/janitor';
 export type { RetentionOptions } from './queue/create-queue';
 export { JobService } from './service/job-service';
 export type { SubmitFiles } from './service/job-service';
+export { REDACTED, redactJobData, redactSpec, scrubSecrets } from './secrets/redact';
+export { ENV_FILE, readJobEnv, writeJobEnv } from './secrets/job-env-file';

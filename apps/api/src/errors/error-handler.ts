@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { AppError } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
+import { HeaderedError } from './http-errors';
 
 interface HttpishError {
   status?: number;
@@ -22,6 +23,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof AppError) {
       status = err.status;
       body = { detail: err.message, ...err.details };
+      if (err instanceof HeaderedError && !res.headersSent) res.set(err.headers);
     } else {
       const e = err as HttpishError;
       if (e.type === 'entity.too.large') {
@@ -35,7 +37,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         body = { detail: e.message };
       }
     }
-    if (status >= 500)
+    // A deliberate 503 (queue full, Redis away) is an answer, not a fault of ours.
+    if (status >= 500 && !(err instanceof HeaderedError))
       logger.error('request failed', {
         method: req.method,
         path: req.path,

@@ -6,6 +6,8 @@ import { KEY_PREFIX } from './queue-names';
 export interface QueueOptions {
   attempts: number;
   backoffMs: number;
+  /** Rows kept in each job's BullMQ log (its output mirror); 0: no mirror. */
+  keepLogs?: number;
 }
 
 /** How long, and how many, finished jobs BullMQ keeps (their logs and files follow them). */
@@ -39,6 +41,7 @@ export function createQueue(
             removeOnFail: { age: retention.failedAgeSec, count: retention.failedCount },
           }
         : {}),
+      ...(opts.keepLogs ? { keepLogs: opts.keepLogs } : {}),
     },
   });
 }

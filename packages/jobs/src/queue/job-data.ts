@@ -14,6 +14,11 @@ export interface JobData {
   canceled?: boolean;
   /** When that cancel happened (ms): the job has ended for the client, though no worker ran it. */
   canceledAt?: number;
+  /**
+   * True when spec.env holds only names (values redacted) and the values sit in the job's
+   * directory on disk (see writeJobEnv), so they never reach Redis or the admin board.
+   */
+  envOnDisk?: boolean;
 }
 
 export type JobPhase = 'queued' | 'preparing' | 'running' | 'collecting' | 'finished';

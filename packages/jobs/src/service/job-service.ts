@@ -14,6 +14,8 @@ import { cancelChannel, KEY_PREFIX, keyBase } from '../queue/queue-names';
 import { redisConnection } from '../queue/redis-connection';
 import type { JobSpec } from '../spec/job-spec';
 import { specSchema } from '../spec/spec-schema';
+import { writeJobEnv } from '../secrets/job-env-file';
+import { redactSpec } from '../secrets/redact';
 import { validateSpec } from '../spec/validate-spec';
 
 export interface SubmitFiles {
@@ -30,7 +32,8 @@ export class JobService {
   readonly queue: Queue<JobData>;
   readonly logs: LogStore;
   readonly files: JobFiles;
-  private readonly schema: Joi.ObjectSchema;
+  /** The spec schema requests are validated with (also rendered into the OpenAPI document). */
+  readonly schema: Joi.ObjectSchema;
   private queueEvents?: QueueEvents;
   private eventsConnection?: Redis;
 
@@ -40,7 +43,12 @@ export class JobService {
     private readonly logger: Logger,
   ) {
     this.connection = redisConnection(redisUrl, 'api');
-    this.queue = createQueue(config.queueName, this.connection, config.retry, config.retention);
+    this.queue = createQueue(
+      config.queueName,
+      this.connection,
+      { ...config.retry, keepLogs: config.admin.logLines },
+      config.retention,
+    );
     this.logs = new LogStore(this.connection, keyBase(config.queueName));
     this.files = new JobFiles(config.jobDataDir);
     this.schema = specSchema({
@@ -78,9 +86,11 @@ export class JobService {
   /** Moves the staged files under a new job id and queues the job; on failure, nothing remains. */
   async submit(spec: JobSpec, staged: JobDirs, files: SubmitFiles): Promise<string> {
     const jobId = randomUUID();
+    // Secret values go to disk with the files; Redis (and so the board) only sees their names.
+    await writeJobEnv(staged.root, spec.env);
     const dirs = await this.files.commit(staged, jobId);
     try {
-      await this.queue.add(RUN_JOB, { spec, files }, { jobId });
+      await this.queue.add(RUN_JOB, { spec: redactSpec(spec), files, envOnDisk: true }, { jobId });
     } catch (err) {
       await this.files.discard(dirs);
       throw err;

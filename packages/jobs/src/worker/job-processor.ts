@@ -8,11 +8,14 @@ import {
   type SandboxRunner,
 } from '@job-runner/sandbox';
 import type { JobFiles } from '../files/job-files';
+import { JobLogMirror } from '../logs/job-log-mirror';
 import { LogWriter } from '../logs/log-writer';
 import type { LogStore } from '../logs/log-store';
 import { OutputCapture } from '../logs/output-capture';
 import { CANCELED } from '../queue/job-view';
 import type { JobData, JobProgress, RunSummary } from '../queue/job-data';
+import { readJobEnv } from '../secrets/job-env-file';
+import { scrubSecrets } from '../secrets/redact';
 import { HAND_BACK, type CancelRegistry } from './cancel-registry';
 
 export interface JobProcessorDeps {
@@ -49,6 +52,8 @@ export function createJobProcessor(deps: JobProcessorDeps) {
     const finalAttempt = job.attemptsMade + 1 >= attempts;
     const progress = (p: JobProgress) =>
       job.updateProgress(p as unknown as object).catch(() => undefined);
+    // Known once read from disk; scrubbed from anything this processor writes to Redis.
+    let secrets: Record<string, string> = {};
     try {
       if (job.data.canceled || (await deps.isCanceled(job))) {
         await deps.logs.end(jobId);
@@ -85,8 +90,11 @@ export function createJobProcessor(deps: JobProcessorDeps) {
           error: `unknown runtime ${spec.runtime}`,
         });
 
+      const env = job.data.envOnDisk ? await readJobEnv(dirs.root) : spec.env;
+      secrets = env;
       await deps.files.resetOutput(jobId);
-      const writer = new LogWriter(deps.logs, jobId);
+      const mirror = new JobLogMirror(job, (l) => scrubSecrets(l, env));
+      const writer = new LogWriter(deps.logs, jobId, { onFlush: (t) => mirror.write(t) });
       const capture = new OutputCapture({
         maxBytes: deps.maxLogBytes,
         emit: (t) => writer.write(t),
@@ -97,7 +105,7 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         image,
         entry: spec.entry,
         args: spec.args,
-        env: spec.env,
+        env,
         limits: {
           timeoutSec: spec.timeout_sec,
           cpus: spec.cpu_limit,
@@ -116,6 +124,7 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       });
       capture.end();
       await writer.close();
+      await mirror.close();
       if (result.verdict === 'canceled' && signal.reason === HAND_BACK)
         return await handBack(job, token, deps);
       const summary: RunSummary = {
@@ -151,8 +160,11 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         await deps.logs.append(jobId, note(err.message)).catch(() => undefined);
         return await fail(job, deps, { ...emptySummary(), error: OUTBOUND_UNAVAILABLE });
       }
-      const reason =
-        err instanceof SandboxPlatformError ? err.message : `unexpected: ${(err as Error).message}`;
+      // The reason lands in Redis (failedReason, stacktrace) and on the board: no secret values.
+      const reason = scrubSecrets(
+        err instanceof SandboxPlatformError ? err.message : `unexpected: ${(err as Error).message}`,
+        secrets,
+      );
       log.warn('platform error', { attempt, attempts, error: reason });
       await deps.logs
         .append(

@@ -1,0 +1,44 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import type { Express } from 'express';
+import type { Config } from '@job-runner/config';
+import { redactJobData } from '@job-runner/jobs';
+import type { Logger } from '@job-runner/logger';
+import { basicAuth } from './basic-auth';
+
+/**
+ * Mounts Bull Board at ADMIN_BASE_PATH behind HTTP Basic, or not at all when no credentials are
+ * configured: the board is never open. Read-only mode (the default) is the adapter's own, so the
+ * board's API itself refuses retry, clean, add and the rest (405), not just the buttons.
+ * Returns whether it was mounted.
+ */
+export function mountBoard(app: Express, config: Config, queues: Queue[], logger: Logger): boolean {
+  const { basePath, user, password, readOnly } = config.admin;
+  if (!user || !password) {
+    logger.warn(
+      `admin board not mounted: set ADMIN_USER and ADMIN_PASSWORD to serve it at ${basePath}`,
+    );
+    return false;
+  }
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(basePath);
+  createBullBoard({
+    queues: queues.map((q) => {
+      const adapter = new BullMQAdapter(q, {
+        readOnlyMode: readOnly,
+        allowRetries: !readOnly,
+        description: 'jobs submitted through POST /jobs',
+      });
+      // Defence in depth: env values normally never reach Redis, but whatever does is redacted.
+      adapter.setFormatter('data', redactJobData);
+      return adapter;
+    }),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'job-runner' } },
+  });
+  app.use(basePath, basicAuth(user, password), serverAdapter.getRouter());
+  logger.info(`admin board at ${basePath}`, { readOnly });
+  return true;
+}

@@ -1,0 +1,22 @@
+import type { RequestHandler } from 'express';
+import type { Config } from '@job-runner/config';
+import type { Redis } from 'ioredis';
+import { checkReadiness } from '../health/readiness';
+
+/** GET /readyz: 200 when every check passes, else 503; the body says which check failed. */
+export function getReadyz(config: Config, redis: Redis): RequestHandler {
+  return async (_req, res) => {
+    const { ready, checks } = await checkReadiness(config, redis);
+    const failed = Object.entries(checks)
+      .filter(([, c]) => !c.ok)
+      .map(([name, c]) => `${name}: ${c.detail ?? 'failed'}`);
+    res.setHeader('Cache-Control', 'no-store');
+    res
+      .status(ready ? 200 : 503)
+      .json(
+        ready
+          ? { status: 'ready', checks }
+          : { status: 'not ready', detail: `not ready: ${failed.join('; ')}`, checks },
+      );
+  };
+}

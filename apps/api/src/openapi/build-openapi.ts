@@ -1,0 +1,205 @@
+import type Joi from 'joi';
+import j2s from 'joi-to-swagger';
+import type { Config } from '@job-runner/config';
+import {
+  errorSchema,
+  jobEnvelopeSchema,
+  jsonSubmissionSchema,
+  readinessSchema,
+  submittedSchema,
+  syncResultSchema,
+} from './wire-schemas';
+
+type Doc = Record<string, unknown>;
+
+/**
+ * The OpenAPI 3 document of every route. The job spec's schema is the one JobService validates
+ * with (caps and runtimes from this configuration), so the document cannot drift from it.
+ */
+export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc {
+  // joi-to-swagger returns only the components it added; schemas already known become $refs.
+  const schemas: Doc = {};
+  const ref = (schema: Joi.Schema): Doc => {
+    const out = j2s(schema, { schemas });
+    Object.assign(schemas, out.components?.schemas ?? {});
+    return out.swagger;
+  };
+  const json = (schema: Joi.Schema) => ({ 'application/json': { schema: ref(schema) } });
+  const error = (description: string) => ({ description, content: json(errorSchema) });
+  const keyed = config.apiKeys.keys.length > 0;
+  const guarded = (op: Doc): Doc => ({
+    ...op,
+    ...(keyed ? { security: [{ bearer: [] }, { apiKey: [] }] } : {}),
+    responses: {
+      ...(op.responses as Doc),
+      ...(keyed
+        ? {
+            401: error('missing or wrong API key'),
+            429: error('rate limit of this key reached (see Retry-After)'),
+          }
+        : {}),
+    },
+  });
+  const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  const submitBody = {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          properties: {
+            spec: { type: 'string', description: 'the job spec (JobSpec) as a JSON string' },
+            code_files: { type: 'array', items: { type: 'string', format: 'binary' } },
+            input_files: { type: 'array', items: { type: 'string', format: 'binary' } },
+          },
+        },
+      },
+      ...json(jsonSubmissionSchema(specSchema.meta({ className: 'JobSpec' }))),
+    },
+  };
+  const submitErrors = {
+    400: error('spec is not JSON'),
+    413: error('body over MAX_BODY_BYTES'),
+    415: error('neither multipart/form-data nor application/json'),
+    422: error('spec or files invalid; the message names the field'),
+    503: error('queue full (MAX_QUEUE_SIZE); see Retry-After'),
+  };
+  const text = (description: string, type = 'text/plain') => ({
+    description,
+    content: { [type]: { schema: { type: 'string' } } },
+  });
+
+  const paths: Doc = {
+    '/jobs': {
+      post: guarded({
+        summary: 'Queue a job; answers at once',
+        requestBody: submitBody,
+        responses: {
+          200: { description: 'queued', content: json(submittedSchema) },
+          ...submitErrors,
+        },
+      }),
+    },
+    '/jobs/sync': {
+      post: guarded({
+        summary: 'Queue a job and wait for its end (timeout_sec + SYNC_GRACE_SEC)',
+        requestBody: submitBody,
+        responses: {
+          200: { description: 'the ended job', content: json(syncResultSchema) },
+          ...submitErrors,
+          504: error('not ended in time; the job goes on (job_id in the body)'),
+        },
+      }),
+    },
+    '/jobs/{id}': {
+      get: guarded({
+        summary: 'Read a job',
+        parameters: [id],
+        responses: {
+          200: { description: 'the job', content: json(jobEnvelopeSchema) },
+          404: error('unknown id'),
+        },
+      }),
+      delete: guarded({
+        summary: 'Cancel a job',
+        parameters: [id],
+        responses: {
+          200: { description: 'canceled' },
+          404: error('unknown id'),
+          409: error('already ended'),
+        },
+      }),
+    },
+    '/jobs/{id}/cancel': {
+      post: guarded({
+        summary: 'Cancel a job',
+        parameters: [id],
+        responses: {
+          200: { description: 'canceled' },
+          404: error('unknown id'),
+          409: error('already ended'),
+        },
+      }),
+    },
+    '/jobs/{id}/logs': {
+      get: guarded({
+        summary: 'Combined stdout and stderr so far',
+        parameters: [id],
+        responses: { 200: text('the output'), 404: error('unknown id') },
+      }),
+    },
+    '/jobs/{id}/logs/stream': {
+      get: guarded({
+        summary: 'Live output: backlog, then one data event per line, then event: end',
+        parameters: [id],
+        responses: {
+          200: text('Server-Sent Events', 'text/event-stream'),
+          404: error('unknown id'),
+        },
+      }),
+    },
+    '/jobs/{id}/artifacts/{filename}': {
+      get: guarded({
+        summary: 'A file the job wrote to its output directory',
+        parameters: [
+          id,
+          { name: 'filename', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        responses: {
+          200: {
+            description: 'the bytes',
+            content: {
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          404: error('no such regular file'),
+        },
+      }),
+    },
+    '/healthz': {
+      get: {
+        summary: 'Liveness: 200 while the process is up',
+        responses: { 200: { description: 'up' } },
+      },
+    },
+    '/readyz': {
+      get: {
+        summary: 'Readiness: Redis, and with a Docker worker in this process the engine and images',
+        responses: {
+          200: { description: 'ready', content: json(readinessSchema) },
+          503: {
+            description: 'not ready; checks say which failed',
+            content: json(readinessSchema),
+          },
+        },
+      },
+    },
+    '/metrics': {
+      get: { summary: 'Prometheus metrics', responses: { 200: text('Prometheus text format') } },
+    },
+    '/openapi.json': {
+      get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3' } } },
+    },
+  };
+
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'job-runner',
+      version: '0.1.0',
+      description: 'Runs untrusted Python code in hardened, throw-away sandboxes.',
+    },
+    paths,
+    components: {
+      schemas,
+      ...(keyed
+        ? {
+            securitySchemes: {
+              bearer: { type: 'http', scheme: 'bearer' },
+              apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+            },
+          }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import Joi from 'joi';
+
+/**
+ * Joi descriptions of what the API answers. They exist to be rendered into the OpenAPI document
+ * beside the request schemas (which are the very ones that validate requests).
+ */
+const iso = () => Joi.string().isoDate().allow(null);
+
+export const jobViewSchema = Joi.object({
+  id: Joi.string().required(),
+  spec: Joi.object().description('the validated spec; env values are shown as [redacted]'),
+  status: Joi.string().valid('queued', 'running', 'succeeded', 'failed', 'canceled').required(),
+  created_at: iso(),
+  started_at: iso(),
+  finished_at: iso(),
+  exit_code: Joi.number().integer().allow(null),
+  error: Joi.string()
+    .allow(null)
+    .description(
+      'null, or a short reason: timeout, non-zero exit, oom, missing entry file, canceled, platform error: ...',
+    ),
+  artifacts: Joi.array().items(Joi.string()),
+  phase: Joi.string().valid('queued', 'preparing', 'running', 'collecting', 'finished'),
+  attempts: Joi.number().integer(),
+  queue_wait_ms: Joi.number().allow(null),
+  duration_ms: Joi.number().allow(null),
+  peak_memory_bytes: Joi.number().allow(null),
+}).meta({ className: 'JobView' });
+
+export const errorSchema = Joi.object({
+  detail: Joi.string().required().description('what was wrong, naming the field'),
+})
+  .unknown(true)
+  .meta({ className: 'Error' });
+
+const fileContent = Joi.alternatives(
+  Joi.string().description('UTF-8 text'),
+  Joi.object({ base64: Joi.string().required() }),
+);
+
+/** The JSON body form of POST /jobs, around the spec schema that validates `spec`. */
+export function jsonSubmissionSchema(spec: Joi.ObjectSchema): Joi.ObjectSchema {
+  return Joi.object({
+    spec,
+    code: Joi.string().description('shorthand: one file named after spec.entry'),
+    code_files: Joi.object().pattern(Joi.string(), fileContent).description('file name -> content'),
+    input_files: Joi.object()
+      .pattern(Joi.string(), fileContent)
+      .description('file name -> content'),
+  }).meta({ className: 'JsonSubmission' });
+}
+
+export const submittedSchema = Joi.object({
+  job_id: Joi.string().required(),
+  status: Joi.string().valid('queued').required(),
+}).meta({ className: 'Submitted' });
+
+export const jobEnvelopeSchema = Joi.object({
+  job: jobViewSchema.required(),
+  log_lines: Joi.number().integer().required(),
+}).meta({ className: 'JobEnvelope' });
+
+export const syncResultSchema = Joi.object({
+  job: jobViewSchema.required(),
+  logs: Joi.string().required(),
+  artifacts: Joi.array().items(Joi.string()).required(),
+}).meta({ className: 'SyncResult' });
+
+export const readinessSchema = Joi.object({
+  status: Joi.string().valid('ready', 'not ready').required(),
+  checks: Joi.object().pattern(
+    Joi.string(),
+    Joi.object({ ok: Joi.boolean(), skipped: Joi.boolean(), detail: Joi.string() }),
+  ),
+}).meta({ className: 'Readiness' });

@@ -1,0 +1,160 @@
+import { Redis } from 'ioredis';
+import { keyBase } from '@job-runner/jobs';
+import { Client } from '../helpers/client';
+import { describeDocker } from '../helpers/docker';
+import { basic, eventually } from '../helpers/operator';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+
+const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'board-password-1' };
+const auth = { authorization: basic('ops', 'board-password-1') };
+const SECRET = 'sk-live-0123456789abcdef';
+
+interface BoardJob {
+  job: {
+    data: { spec: { env: Record<string, string> }; files: Record<string, unknown[]> };
+    progress: { phase?: string };
+    failedReason?: string;
+  };
+  status: string;
+}
+
+describe('the admin board without credentials', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ INLINE_WORKER: '0' });
+  });
+  afterAll(() => server.close());
+
+  it('is not mounted at all', async () => {
+    for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
+      const res = await fetch(server.url + path, { headers: auth });
+      expect(res.status).toBe(404);
+    }
+  });
+});
+
+describeDocker('the admin board, read-only (the default)', () => {
+  let server: TestServer;
+  let client: Client;
+  let board: string;
+  let redis: Redis;
+  beforeAll(async () => {
+    server = await startTestServer({ ...ADMIN, BOARD_LOG_LINES: '5' });
+    client = new Client(server.url);
+    board = `${server.url}/admin/queues/api/queues/${server.config.queueName}`;
+    redis = new Redis(server.redisUrl);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.close();
+  });
+
+  it('asks for credentials and refuses wrong ones', async () => {
+    const none = await fetch(`${server.url}/admin/queues/api/queues`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Basic /);
+    const wrong = await fetch(`${server.url}/admin/queues/api/queues`, {
+      headers: { authorization: basic('ops', 'nope') },
+    });
+    expect(wrong.status).toBe(401);
+    const ui = await fetch(`${server.url}/admin/queues`, { headers: auth });
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('<base href="/admin/queues/"');
+    const list = (await (
+      await fetch(`${server.url}/admin/queues/api/queues`, { headers: auth })
+    ).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+    expect(list.queues.map((q) => q.name)).toEqual([server.config.queueName]);
+    expect(list.queues[0]!.readOnlyMode).toBe(true);
+  });
+
+  it('shows env names but never their values, and files by name and size only', async () => {
+    const code = `import os\nfor i in range(20): print("line", i)\nprint("key is", os.environ["API_TOKEN"])`;
+    const { job, logs } = await client.run(
+      code,
+      { env: { API_TOKEN: SECRET, MODE: 'test' } },
+      { input_files: { 'data.csv': 'a,b\n1,2\n' } },
+    );
+    expect(job.status).toBe('succeeded');
+    // The program itself got the value.
+    expect(logs).toContain(`key is ${SECRET}`);
+    // The contract's view keeps the names.
+    expect(Object.keys((job.spec as { env: object }).env).sort()).toEqual(['API_TOKEN', 'MODE']);
+    expect(JSON.stringify(job)).not.toContain(SECRET);
+
+    const res = await fetch(`${board}/${job.id}`, { headers: auth });
+    expect(res.status).toBe(200);
+    const raw = await res.text();
+    expect(raw).not.toContain(SECRET);
+    const shown = JSON.parse(raw) as BoardJob;
+    expect(shown.job.data.spec.env).toEqual({ API_TOKEN: '[redacted]', MODE: '[redacted]' });
+    expect(shown.job.data.files).toEqual({
+      code: [{ name: 'main.py', size: Buffer.byteLength(code) }],
+      input: [{ name: 'data.csv', size: 8 }],
+    });
+    expect(shown.job.progress.phase).toBe('finished');
+
+    // Not in Redis at all: BullMQ's own hash of the job holds no value.
+    const hash = await redis.hgetall(`${keyBase(server.config.queueName)}:${job.id}`);
+    expect(JSON.stringify(hash)).not.toContain(SECRET);
+
+    // The Logs tab: the last BOARD_LOG_LINES lines, the secret scrubbed.
+    const logRes = await fetch(`${board}/${job.id}/logs`, { headers: auth });
+    const rows = (await logRes.json()) as string[];
+    expect(rows).toEqual(['line 16', 'line 17', 'line 18', 'line 19', 'key is [redacted]']);
+  });
+
+  it('refuses retry and clean through its own API, and the job stays as it was', async () => {
+    const { job } = await client.run('import sys\nsys.exit(3)');
+    expect(job.status).toBe('failed');
+    const retry = await fetch(`${board}/${job.id}/retry`, { method: 'PUT', headers: auth });
+    expect(retry.status).toBe(405);
+    const cleanOne = await fetch(`${board}/${job.id}/clean`, { method: 'PUT', headers: auth });
+    expect(cleanOne.status).toBe(405);
+    const cleanAll = await fetch(`${board}/clean/failed`, { method: 'PUT', headers: auth });
+    expect(cleanAll.status).toBe(405);
+    const add = await fetch(`${board}/add`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'run', data: {} }),
+    });
+    expect(add.status).toBe(405);
+    const after = await client.job(job.id);
+    expect(after).toMatchObject({ status: 'failed', exit_code: 3, attempts: 1 });
+  });
+});
+
+describeDocker('the admin board with ADMIN_READ_ONLY=0', () => {
+  let server: TestServer;
+  let client: Client;
+  let board: string;
+  beforeAll(async () => {
+    server = await startTestServer({ ...ADMIN, ADMIN_READ_ONLY: '0' });
+    client = new Client(server.url);
+    board = `${server.url}/admin/queues/api/queues/${server.config.queueName}`;
+  });
+  afterAll(() => server.close());
+
+  it('retries a failed job: the program runs again, with its env read from disk again', async () => {
+    const code = 'import os, sys\nprint("run", os.environ["TOKEN"])\nsys.exit(1)';
+    const { job } = await client.run(code, { env: { TOKEN: 'again-and-again' } });
+    expect(job.status).toBe('failed');
+    const res = await fetch(`${board}/${job.id}/retry`, { method: 'PUT', headers: auth });
+    expect(res.status).toBe(204);
+    const logs = await eventually(async () => {
+      const text = await client.logs(job.id);
+      return text.split('run again-and-again').length === 3 ? text : undefined;
+    }, 'the second run');
+    expect(logs).toMatch(/^run again-and-again\n[^]*run again-and-again\n$/);
+    const shown = (await (await fetch(`${board}/${job.id}`, { headers: auth })).json()) as BoardJob;
+    expect(JSON.stringify(shown)).not.toContain('again-and-again"');
+    expect(shown.job.data.spec.env).toEqual({ TOKEN: '[redacted]' });
+  });
+
+  it('cleans a completed job', async () => {
+    const { job } = await client.run('print(1)');
+    const res = await fetch(`${board}/${job.id}/clean`, { method: 'PUT', headers: auth });
+    expect(res.status).toBe(204);
+    const gone = await fetch(`${server.url}/jobs/${job.id}`);
+    expect(gone.status).toBe(404);
+  });
+});

@@ -1,0 +1,96 @@
+import { Client } from '../helpers/client';
+import { describeDocker } from '../helpers/docker';
+import { eventually, sample } from '../helpers/operator';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+
+describeDocker('/metrics', () => {
+  let server: TestServer;
+  let client: Client;
+  const scrape = async () => {
+    const res = await fetch(`${server.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    return res.text();
+  };
+  beforeAll(async () => {
+    server = await startTestServer();
+    client = new Client(server.url);
+  });
+  afterAll(() => server.close());
+
+  it('serves the default process metrics', async () => {
+    const text = await scrape();
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
+  });
+
+  it('counts ended jobs by status and verdict, with wait and run histograms', async () => {
+    const before = await scrape();
+    const ok = (t: string) =>
+      sample(t, 'job_runner_jobs_ended_total', { status: 'succeeded', verdict: 'succeeded' });
+    const exit = (t: string) =>
+      sample(t, 'job_runner_jobs_ended_total', { status: 'failed', verdict: 'non-zero exit' });
+    const runs = (t: string) =>
+      sample(t, 'job_runner_job_run_duration_seconds_count', { status: 'succeeded' });
+    const waits = (t: string) => sample(t, 'job_runner_job_queue_wait_seconds_count');
+
+    await client.run('print("ok")');
+    await client.run('print("ok again")');
+    await client.run('import sys\nsys.exit(2)');
+
+    const after = await eventually(async () => {
+      const t = await scrape();
+      return ok(t) - ok(before) === 2 && exit(t) - exit(before) === 1 ? t : undefined;
+    }, 'the job-end counters to move');
+    expect(runs(after) - runs(before)).toBe(2);
+    expect(waits(after) - waits(before)).toBe(3);
+    expect(sample(after, 'job_runner_queue_jobs', { state: 'completed' })).toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(sample(after, 'job_runner_queue_jobs', { state: 'failed' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(after, 'job_runner_http_requests_total', {
+        method: 'POST',
+        route: '/jobs/sync',
+        status: '200',
+      }) -
+        sample(before, 'job_runner_http_requests_total', {
+          method: 'POST',
+          route: '/jobs/sync',
+          status: '200',
+        }),
+    ).toBe(3);
+  });
+
+  it('labels requests by route pattern, not by path', async () => {
+    await fetch(`${server.url}/jobs/not-a-real-id`);
+    const text = await scrape();
+    expect(
+      sample(text, 'job_runner_http_requests_total', {
+        method: 'GET',
+        route: '/jobs/:id',
+        status: '404',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(text).not.toContain('not-a-real-id');
+  });
+
+  it('shows a running sandbox while a job runs, and none after it is canceled', async () => {
+    const id = await client.submit({ code: 'import time\ntime.sleep(60)' });
+    await client.waitStatus(id, 'running');
+    const busy = await scrape();
+    expect(sample(busy, 'job_runner_sandboxes_running')).toBe(1);
+    expect(sample(busy, 'job_runner_queue_jobs', { state: 'active' })).toBe(1);
+    const res = await fetch(`${server.url}/jobs/${id}`, { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    await client.waitEnded(id);
+    const canceled = (t: string) =>
+      sample(t, 'job_runner_jobs_ended_total', { status: 'canceled', verdict: 'canceled' });
+    // The end is counted from BullMQ's event stream, a moment after the job reads canceled.
+    const idle = await eventually(async () => {
+      const t = await scrape();
+      return canceled(t) === canceled(busy) + 1 ? t : undefined;
+    }, 'the cancel to be counted');
+    expect(sample(idle, 'job_runner_sandboxes_running')).toBe(0);
+  });
+});
