@@ -62,7 +62,12 @@ export class JobWorker {
             maxArtifactBytes: config.output.maxArtifactBytes,
           }));
     this.connection = redisConnection(opts.redisUrl, `worker:${this.id}`);
-    this.subscriber = redisConnection(opts.redisUrl, `worker-cancel:${this.id}`);
+    // No connection name: ioredis would send CLIENT SETNAME on every reconnect, which a
+    // connection in subscriber mode refuses, and the cancel subscription would be lost.
+    this.subscriber = redisConnection(opts.redisUrl);
+    this.subscriber.on('error', (err: Error) =>
+      this.log.warn('cancel channel error (ioredis reconnects)', { error: err.message }),
+    );
   }
 
   async start(): Promise<void> {
@@ -103,6 +108,10 @@ export class JobWorker {
     });
     // Registered (and dead workers' sandboxes reaped) before the first job is taken.
     await this.upkeep.start();
+    // Subscribing only once ready keeps SUBSCRIBE out of the connection's own set-up commands.
+    if (this.subscriber.status !== 'ready') {
+      await new Promise<void>((resolve) => this.subscriber.once('ready', () => resolve()));
+    }
     await this.subscriber.subscribe(cancelChannel(config.queueName));
     this.subscriber.on('message', (_channel: string, jobId: string) => {
       if (this.cancels.cancel(jobId)) this.log.info('cancel requested', { jobId });

@@ -4,7 +4,7 @@ import { extractArtifacts } from '../archive/extract-artifacts';
 import { packDirectories } from '../archive/pack-files';
 import { SandboxPlatformError } from '../errors/sandbox-platform-error';
 import type { RunRequest } from '../run-request';
-import type { RunResult, RunVerdict } from '../run-result';
+import type { ArtifactInfo, RunResult, RunVerdict } from '../run-result';
 import type { SandboxRunner } from '../sandbox-runner';
 import type { SandboxInfo, SandboxInventory } from '../sandbox-inventory';
 import { sandboxEnv, toEnvList } from '../sandbox-env';
@@ -144,28 +144,27 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       }
       await this.copyIn(container, req);
       const run = await this.runProgram(container, req);
-      const probe = await this.endAndProbe(container);
+      // A canceled run's artifacts are not wanted; its container goes at once.
+      const collected =
+        run.verdict === 'canceled'
+          ? { oomKilled: false, peakMemoryBytes: null, artifacts: [] }
+          : await this.collect(container, req, {
+              maxFiles: this.opts.maxArtifacts ?? 100,
+              maxBytes: maxArtifactBytes,
+            });
       const verdict: RunVerdict =
         run.verdict ??
         (run.exitCode === 0
           ? 'succeeded'
-          : run.exitCode === 137 && probe.oomKilled
+          : run.exitCode === 137 && collected.oomKilled
             ? 'oom'
             : 'non-zero exit');
-      if (verdict !== 'canceled') req.onPhase?.('collecting');
-      const artifacts =
-        verdict === 'canceled' || !(await this.stillRunning(container, req))
-          ? []
-          : await this.copyOut(container, req, {
-              maxFiles: this.opts.maxArtifacts ?? 100,
-              maxBytes: maxArtifactBytes,
-            });
       return {
         verdict,
         exitCode: run.verdict ? null : run.exitCode,
         durationMs: run.durationMs,
-        peakMemoryBytes: probe.peakMemoryBytes,
-        artifacts,
+        peakMemoryBytes: collected.peakMemoryBytes,
+        artifacts: collected.artifacts,
       };
     } finally {
       await container.remove({ force: true, v: true }).catch(() => undefined);
@@ -200,10 +199,11 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     let started = now();
     let timer: NodeJS.Timeout | undefined;
     let backstop: NodeJS.Timeout | undefined;
+    let killing: Promise<void> = Promise.resolve();
     const stop = (why: RunVerdict) => {
       if (verdict) return;
       verdict = why;
-      void this.killProgram(container);
+      killing = this.killProgram(container);
       // Should the program still not be gone, the container goes: a run never outlives its limit.
       backstop = setTimeout(() => void container.kill().catch(() => undefined), KILL_GRACE_MS);
     };
@@ -226,29 +226,15 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       }).catch((err: unknown) => {
         throw platformError('run the program', err);
       });
+      // The kill exec must be over before anything else runs as the sandbox user: a late one
+      // would kill the collecting tar too.
+      await killing;
       return { exitCode, verdict, durationMs: now() - started };
     } finally {
       clearTimeout(timer);
       clearTimeout(backstop);
       req.signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  /**
-   * False when the container had to be killed whole (a fork bomb at its PID limit leaves no room
-   * for the `kill` exec): its tmpfs output is gone with it, so there is nothing to collect, and
-   * that is the program's doing, not a platform failure to retry.
-   */
-  private async stillRunning(container: Docker.Container, req: RunRequest): Promise<boolean> {
-    const running = await container
-      .inspect()
-      .then((i) => i.State.Running)
-      .catch(() => false);
-    if (!running)
-      req.onNotice?.(
-        'no artifacts collected: the sandbox had to be killed whole to stop the program',
-      );
-    return running;
   }
 
   /** Ends every process of the sandbox user; falls back to killing the container. */
@@ -261,51 +247,58 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
   }
 
   /**
-   * Kills whatever the program left running (daemons must not outlive the run, nor write more
-   * artifacts) and reads the memory cgroup: the OOM-kill counter tells the kernel's kill from
-   * ours, and the high-water mark is the peak memory.
+   * One exec, as the sandbox user, after the run: kills whatever the program left running
+   * (daemons must not outlive the run, nor write more artifacts), reads the memory cgroup on
+   * stderr (the OOM-kill counter tells the kernel's kill from ours; the high-water mark is the
+   * peak memory), then streams the output directory as tar on stdout.
+   * When the exec cannot run at all, the container had to be killed whole (a fork bomb at its
+   * PID limit leaves no room for the kill exec): its tmpfs output went with it, and that is the
+   * program's doing, not a platform failure.
    */
-  private async endAndProbe(
-    container: Docker.Container,
-  ): Promise<{ oomKilled: boolean; peakMemoryBytes: number | null }> {
-    let out = '';
-    const script =
-      'kill -9 -1 2>/dev/null; ' +
-      'cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null | grep "^oom_kill "; ' +
-      'echo "peak $(cat /sys/fs/cgroup/memory/memory.max_usage_in_bytes /sys/fs/cgroup/memory.peak 2>/dev/null | head -n 1)"';
-    await runExec(container, {
-      cmd: ['sh', '-c', script],
-      user: USER,
-      onStdout: (c) => (out += c.toString()),
-    }).catch(() => null);
-    const oom = /^oom_kill (\d+)/m.exec(out);
-    const peak = /^peak (\d+)/m.exec(out);
-    return {
-      oomKilled: oom !== null && Number(oom[1]) > 0,
-      peakMemoryBytes: peak ? Number(peak[1]) : null,
-    };
-  }
-
-  private async copyOut(
+  private async collect(
     container: Docker.Container,
     req: RunRequest,
     limits: { maxFiles: number; maxBytes: number },
-  ): Promise<RunResult['artifacts']> {
-    const archive = new PassThrough();
+  ): Promise<{ oomKilled: boolean; peakMemoryBytes: number | null; artifacts: ArtifactInfo[] }> {
+    req.onPhase?.('collecting');
     const notice = req.onNotice ?? (() => undefined);
+    const archive = new PassThrough();
     const extracted = extractArtifacts(archive, req.outputDir, limits, notice);
     // Settled below; a rejection must not surface as unhandled while tar is still running.
     extracted.catch(() => undefined);
+    const script =
+      'kill -9 -1 2>/dev/null; ' +
+      '{ cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null | grep "^oom_kill "; ' +
+      'echo "peak $(cat /sys/fs/cgroup/memory/memory.max_usage_in_bytes /sys/fs/cgroup/memory.peak 2>/dev/null | head -n 1)"; } >&2; ' +
+      `exec tar -c -C ${OUTPUT_DIR} -f - .`;
     let stderr = '';
-    await runExec(container, {
-      cmd: ['tar', '-c', '-C', OUTPUT_DIR, '-f', '-', '.'],
+    const code = await runExec(container, {
+      cmd: ['sh', '-c', script],
       user: USER,
       stdoutSink: archive,
       onStderr: (c) => (stderr += c.toString()),
-    }).catch((err: unknown) => {
-      archive.destroy(err as Error);
-    });
-    if (stderr.trim()) notice(`collecting artifacts: ${stderr.trim().slice(0, 500)}`);
-    return extracted;
+    }).catch(() => null);
+    const oom = /^oom_kill (\d+)/m.exec(stderr);
+    const peak = /^peak (\d+)/m.exec(stderr);
+    const probe = {
+      oomKilled: oom !== null && Number(oom[1]) > 0,
+      peakMemoryBytes: peak ? Number(peak[1]) : null,
+    };
+    if (code === null) {
+      archive.destroy();
+      notice('no artifacts collected: the sandbox had to be killed whole to stop the program');
+      return { ...probe, artifacts: [] };
+    }
+    const tarErrors = stderr
+      .split('\n')
+      .filter((l) => l && !/^(oom_kill|peak) /.test(l))
+      .join('\n');
+    if (tarErrors) notice(`collecting artifacts: ${tarErrors.slice(0, 500)}`);
+    try {
+      return { ...probe, artifacts: await extracted };
+    } catch (err) {
+      notice(`artifacts incomplete: ${(err as Error).message}`);
+      return { ...probe, artifacts: [] };
+    }
   }
 }
