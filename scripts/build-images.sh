@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds every image compose.yaml needs:
+#   job-runner:latest        the API and the worker (Dockerfile)
+#   job-runner-redis:latest  Redis from Debian's package (Dockerfile.redis)
+#   $JOB_RUN_IMAGE           the sandbox (Dockerfile.exec, via build-exec-image.sh)
+# Where a registry answers the ordinary public bases are used (node:20-bookworm-slim,
+# debian:bookworm-slim). Where none does, the Debian bases are made offline with debootstrap +
+# docker import (see scripts/lib/base-image.sh), and Node.js 20 comes from Debian trixie.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APP_IMAGE="${APP_IMAGE:-job-runner:latest}"
+REDIS_IMAGE="${REDIS_IMAGE:-job-runner-redis:latest}"
+
+# shellcheck source=scripts/lib/base-image.sh
+. scripts/lib/base-image.sh
+
+command -v docker >/dev/null || { echo "build-images: docker is not installed (apt-get install -y docker.io)" >&2; exit 1; }
+docker info >/dev/null 2>&1 || { echo "build-images: the Docker engine does not answer (start dockerd)" >&2; exit 1; }
+
+build() {
+  local what="$1"; shift
+  local start=$SECONDS
+  echo "build-images: building $what"
+  if ! DOCKER_BUILDKIT=0 docker build --force-rm "$@"; then
+    echo "build-images: building $what failed (see the docker build output above)" >&2
+    exit 1
+  fi
+  echo "build-images: $what ready ($((SECONDS - start)) s)"
+}
+
+# 1. The sandbox image (its own script, which honours JOB_RUN_IMAGE from the environment or .env).
+bash scripts/build-exec-image.sh
+
+# 2. Redis: Debian's redis-server on a Debian base.
+redis_base=$(ensure_base_image "${REDIS_BASE_IMAGE:-debian:bookworm-slim}" bookworm)
+build "$REDIS_IMAGE (Dockerfile.redis from $redis_base)" \
+  -f Dockerfile.redis --build-arg "BASE_IMAGE=$redis_base" -t "$REDIS_IMAGE" .
+
+# 3. The API and worker image: the public Node.js image, else Node.js 20 from Debian trixie.
+# npm in the build must trust what the host's npm trusts where TLS is intercepted: BUILD_CA_FILE,
+# else the host's NODE_EXTRA_CA_CERTS or npm cafile, goes to docker/build-ca.crt (build stage only).
+ca="${BUILD_CA_FILE:-${NODE_EXTRA_CA_CERTS:-$(npm config get cafile 2>/dev/null || true)}}"
+rm -f docker/build-ca.crt
+trap 'rm -f docker/build-ca.crt' EXIT
+if [ -n "$ca" ] && [ -f "$ca" ]; then
+  echo "build-images: npm in the build trusts the CA bundle $ca"
+  cp "$ca" docker/build-ca.crt
+fi
+node_base=$(ensure_base_image "${NODE_BASE_IMAGE:-node:20-bookworm-slim}" trixie)
+build "$APP_IMAGE (Dockerfile from $node_base)" \
+  -f Dockerfile --build-arg "NODE_BASE=$node_base" -t "$APP_IMAGE" .
+
+rm -f docker/build-ca.crt
+echo "build-images: done"
+docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' |
+  grep -E "^  (${APP_IMAGE%%:*}|${REDIS_IMAGE%%:*}|job-runner-exec):" || true
