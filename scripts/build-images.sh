@@ -11,6 +11,11 @@ cd "$(dirname "$0")/.."
 
 APP_IMAGE="${APP_IMAGE:-job-runner:latest}"
 REDIS_IMAGE="${REDIS_IMAGE:-job-runner-redis:latest}"
+# As build-exec-image.sh names it: the environment, else .env, else the default.
+if [ -f .env ] && [ -z "${JOB_RUN_IMAGE:-}" ]; then
+  JOB_RUN_IMAGE=$(sed -n 's/^JOB_RUN_IMAGE=//p' .env | tail -n 1)
+fi
+EXEC_IMAGE="${JOB_RUN_IMAGE:-job-runner-exec:latest}"
 
 # shellcheck source=scripts/lib/base-image.sh
 . scripts/lib/base-image.sh
@@ -53,5 +58,7 @@ build "$APP_IMAGE (Dockerfile from $node_base)" \
 
 rm -f docker/build-ca.crt
 echo "build-images: done"
-docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' |
-  grep -E "^  (${APP_IMAGE%%:*}|${REDIS_IMAGE%%:*}|job-runner-exec):" || true
+for image in "$APP_IMAGE" "$REDIS_IMAGE" "$EXEC_IMAGE"; do
+  size=$(docker image inspect -f '{{.Size}}' "$image" 2>/dev/null || echo 0)
+  echo "  $image: $((size / 1000000)) MB"
+done

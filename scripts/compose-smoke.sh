@@ -101,7 +101,7 @@ while :; do
     continue
   fi
   [ "$code" = 200 ] && break
-  [ $SECONDS -lt $deadline ] || fail "$BASE$ready_path did not answer 200 within ${SMOKE_READY_TIMEOUT:-180} s (last: ${code:-no answer} $(cat "$WORK/ready.json" 2>/dev/null))"
+  [ $SECONDS -lt $deadline ] || fail "$BASE$ready_path did not answer 200 within ${SMOKE_READY_TIMEOUT:-180} s (last answer: $( [ "${code:-000}" = 000 ] && echo none || echo "$code $(cat "$WORK/ready.json" 2>/dev/null)"))"
   sleep 0.5
 done
 say "ready: $ready_path answered 200 $(awk -v a="$t_up" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s after 'up' was started"

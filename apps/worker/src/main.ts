@@ -41,6 +41,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`job-runner worker: ${(err as Error).message}`);
+  const message = (err as Error).message;
+  console.error(`job-runner worker: ${message}`);
+  if (message.includes('EACCES')) {
+    console.error(
+      'job-runner worker: this user may not open the Docker socket; with compose, set DOCKER_GID ' +
+        'in .env to its group (stat -c %g /var/run/docker.sock)',
+    );
+  }
   process.exit(1);
 });
