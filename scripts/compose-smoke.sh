@@ -54,16 +54,17 @@ cleanup() {
   say "tearing down project $PROJECT (containers, networks, volumes)"
   compose down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1
   # Anything compose missed, by its project label.
-  local label="label=com.docker.compose.project=$PROJECT" left
-  left=$(docker ps -aq --filter "$label")
-  [ -n "$left" ] && docker rm -f $left >/dev/null
-  left=$(docker volume ls -q --filter "$label")
-  [ -n "$left" ] && docker volume rm -f $left >/dev/null
-  left=$(docker network ls -q --filter "$label")
-  [ -n "$left" ] && docker network rm $left >/dev/null
-  left="$(docker ps -aq --filter "$label")$(docker volume ls -q --filter "$label")$(docker network ls -q --filter "$label")"
-  if [ -n "$left" ]; then
-    echo "compose-smoke: could not remove everything of $PROJECT: $left" >&2
+  local label="label=com.docker.compose.project=$PROJECT" left=()
+  mapfile -t left < <(docker ps -aq --filter "$label")
+  ((${#left[@]})) && docker rm -f "${left[@]}" >/dev/null
+  mapfile -t left < <(docker volume ls -q --filter "$label")
+  ((${#left[@]})) && docker volume rm -f "${left[@]}" >/dev/null
+  mapfile -t left < <(docker network ls -q --filter "$label")
+  ((${#left[@]})) && docker network rm "${left[@]}" >/dev/null
+  local rest
+  rest="$(docker ps -aq --filter "$label")$(docker volume ls -q --filter "$label")$(docker network ls -q --filter "$label")"
+  if [ -n "$rest" ]; then
+    echo "compose-smoke: could not remove everything of $PROJECT: $rest" >&2
     rc=1
   fi
   rm -rf "$WORK"
@@ -167,6 +168,7 @@ for i in 1 2; do
   say "parallel job $i ($id) succeeded on${ran_on:- an unknown worker}; artifact served by the API"
 done
 # With one job per worker, overlapping runs mean the two workers ran one each.
+# shellcheck disable=SC2016 # JavaScript, not shell
 node -e '
   const fs = require("fs");
   const [a, b] = [1, 2].map((i) => JSON.parse(fs.readFileSync(process.argv[i], "utf8")).job);
