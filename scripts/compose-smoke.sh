@@ -107,6 +107,14 @@ while :; do
 done
 say "ready: $ready_path answered 200 $(awk -v a="$t_up" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s after 'up' was started"
 
+# Redis keeps its data (append-only) and never evicts BullMQ's keys.
+redis_get() { compose exec -T redis redis-cli config get "$1" 2>&1 | tr -d '\r' | paste -sd ' ' || true; }
+redis_conf="$(redis_get appendonly) $(redis_get maxmemory-policy)"
+case "$redis_conf" in
+  "appendonly yes maxmemory-policy noeviction") say "redis: appendonly yes, maxmemory-policy noeviction" ;;
+  *) fail "redis settings are not appendonly yes / maxmemory-policy noeviction: $redis_conf" ;;
+esac
+
 # --- 3. a pandas job through POST /jobs/sync, and its artifact ---------------------------------
 cat >"$WORK/main.py" <<'PY'
 import os
