@@ -39,6 +39,9 @@ DOCKER_GID="${DOCKER_GID:-$(stat -c %g "$SOCKET")}"
 export DOCKER_GID
 # One job per worker at a time: two jobs overlapping then prove two workers ran them.
 export WORKER_CONCURRENCY=1
+# A worker in a container cannot firewall an outbound network; with it off, the workers create
+# no network on the host outside this project (which the teardown would not remove).
+export OUTBOUND_ENABLED=0
 BASE="http://127.0.0.1:${PORT}"
 compose() { "${COMPOSE[@]}" --env-file .env.example -f compose.yaml -p "$PROJECT" "$@"; }
 
