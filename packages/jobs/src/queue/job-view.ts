@@ -53,7 +53,15 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
     exit_code: result?.exit_code ?? null,
     error,
     artifacts: (result?.artifacts ?? []).map((a) => a.name),
-    phase: ended ? 'finished' : status === 'queued' ? 'queued' : (progress.phase ?? 'preparing'),
+    // The worker records 'finished' just before BullMQ marks the job ended: until then (and
+    // finished_at) the job is still wrapping up, so the view says 'collecting'.
+    phase: ended
+      ? 'finished'
+      : status === 'queued'
+        ? 'queued'
+        : progress.phase === 'finished'
+          ? 'collecting'
+          : (progress.phase ?? 'preparing'),
     attempts: Math.max(job.attemptsStarted ?? 0, job.attemptsMade),
     queue_wait_ms: job.processedOn ? job.processedOn - job.timestamp : null,
     duration_ms: result?.duration_ms ?? null,
