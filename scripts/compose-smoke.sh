@@ -176,7 +176,7 @@ for i in 1 2; do
   for c in $(compose ps -q worker); do
     docker logs "$c" 2>&1 | grep -q "$id" && ran_on="$ran_on $(docker inspect -f '{{.Name}}' "$c" | sed 's|^/||')"
   done
-  say "parallel job $i ($id) succeeded on${ran_on:- an unknown worker}; artifact served by the API"
+  say "parallel job $i ($id) succeeded${ran_on:+ on$ran_on}; its artifact served by the API"
 done
 # With one job per worker, overlapping runs mean the two workers ran one each.
 # shellcheck disable=SC2016 # JavaScript, not shell
