@@ -99,11 +99,6 @@ ready_path=/readyz
 deadline=$((SECONDS + ${SMOKE_READY_TIMEOUT:-180}))
 while :; do
   code=$(curl -s -o "$WORK/ready.json" -w '%{http_code}' "$BASE$ready_path" || true)
-  if [ "$code" = 404 ] && [ "$ready_path" = /readyz ]; then
-    say "/readyz answers 404 (not in this build): waiting for /healthz instead"
-    ready_path=/healthz
-    continue
-  fi
   [ "$code" = 200 ] && break
   [ $SECONDS -lt $deadline ] || fail "$BASE$ready_path did not answer 200 within ${SMOKE_READY_TIMEOUT:-180} s (last answer: $( [ "${code:-000}" = 000 ] && echo none || echo "$code $(cat "$WORK/ready.json" 2>/dev/null)"))"
   sleep 0.5

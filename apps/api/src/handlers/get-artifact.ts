@@ -36,6 +36,8 @@ export function getArtifact(
     res.setHeader('Content-Disposition', `${type ? 'inline' : 'attachment'}; filename="${base}"`);
     const stream = opened.handle.createReadStream();
     stream.on('error', () => res.destroy());
+    // A client that leaves mid-download must not leave the file handle to the garbage collector.
+    res.on('close', () => stream.destroy());
     stream.pipe(res);
   };
 }

@@ -16,6 +16,9 @@ export interface ExecOptions {
   onStarted?: () => void;
 }
 
+/** Longer than any run may last (600 s) plus the kill's grace. */
+const MAX_EXIT_WAIT_MS = 11 * 60 * 1000;
+
 const sink = (fn?: (chunk: Buffer) => void) =>
   new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -54,11 +57,14 @@ export async function runExec(
     if (opts.stdin) opts.stdin.on('error', reject).pipe(stream);
   });
   if (opts.stdoutSink) opts.stdoutSink.end();
-  // The stream can end a moment before the engine records the exit code.
-  for (let i = 0; i < 50; i++) {
+  // The stream can end before the process does: a moment before the engine records the exit
+  // code, or (seen on a loaded engine) long before, while the program still runs. Wait for the
+  // process itself; a run's timeout still ends it, and past the longest possible run we give up.
+  const deadline = Date.now() + MAX_EXIT_WAIT_MS;
+  for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
     const info = await exec.inspect();
     if (!info.Running) return info.ExitCode;
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, delay));
   }
   return null;
 }
