@@ -14,7 +14,7 @@ import {
 import { describeDocker } from '../helpers/docker';
 import { Client } from '../helpers/client';
 import { expectNextJobSucceeds, jobContainers } from '../helpers/attack';
-import { FakeMetadata } from '../helpers/fake-metadata';
+import { canConnect, FakeMetadata } from '../helpers/fake-metadata';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 const IMAGE = process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest';
@@ -36,20 +36,6 @@ async function listener(): Promise<{ port: number; close: () => Promise<void> }>
   const { port } = srv.address() as net.AddressInfo;
   return { port, close: () => new Promise((r) => srv.close(() => r())) };
 }
-
-const canConnect = (host: string, port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.connect({ host, port, timeout: 3000 });
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-    s.on('timeout', () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
 
 /** Python that tries each host:port and prints `host:port ok|<errno name>`. */
 const probeScript = (targets: [string, number][]) => `

@@ -62,18 +62,7 @@ export class FakeMetadata {
 
   /** True when a TCP connection from this process to it succeeds. */
   static reachable(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const s = net.connect({ host: FakeMetadata.ADDRESS, port: 80, timeout: 2000 });
-      s.on('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-      s.on('timeout', () => {
-        s.destroy();
-        resolve(false);
-      });
-    });
+    return canConnect(FakeMetadata.ADDRESS, 80, 2000);
   }
 
   stop(): void {
@@ -95,4 +84,20 @@ export class FakeMetadata {
     quiet('link', 'del', this.hostIf);
     quiet('netns', 'del', this.ns);
   }
+}
+
+/** True when a TCP connection from this process to host:port succeeds within `timeoutMs`. */
+export function canConnect(host: string, port: number, timeoutMs = 3000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port, timeout: timeoutMs });
+    s.on('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+    s.on('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
 }

@@ -41,6 +41,16 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
     },
   });
   const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  // The same operation answers POST /jobs/{id}/cancel and DELETE /jobs/{id}.
+  const cancel = guarded({
+    summary: 'Cancel a job',
+    parameters: [id],
+    responses: {
+      200: { description: 'canceled' },
+      404: error('unknown id'),
+      409: error('already ended'),
+    },
+  });
   const submitBody = {
     required: true,
     content: {
@@ -100,26 +110,10 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
           404: error('unknown id'),
         },
       }),
-      delete: guarded({
-        summary: 'Cancel a job',
-        parameters: [id],
-        responses: {
-          200: { description: 'canceled' },
-          404: error('unknown id'),
-          409: error('already ended'),
-        },
-      }),
+      delete: cancel,
     },
     '/jobs/{id}/cancel': {
-      post: guarded({
-        summary: 'Cancel a job',
-        parameters: [id],
-        responses: {
-          200: { description: 'canceled' },
-          404: error('unknown id'),
-          409: error('already ended'),
-        },
-      }),
+      post: cancel,
     },
     '/jobs/{id}/logs': {
       get: guarded({
