@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '@job-runner/config';
 import { createLogger } from '@job-runner/logger';
+import { waitForRedis } from '@job-runner/jobs';
 import { ensureExecImage } from './bootstrap/ensure-exec-image';
 import { resolveRedis } from './bootstrap/resolve-redis';
 import { startServer } from './server';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     defaultMeta: { service: 'api' },
   });
   const redis = await resolveRedis(cfg, logger, true);
+  await waitForRedis(redis.url);
   if (cfg.inlineWorker && cfg.useDocker) await ensureExecImage(cfg, logger);
   const server = await startServer({ config: cfg, redisUrl: redis.url, logger });
   let stopping = false;

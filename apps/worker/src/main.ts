@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, DEFAULT_REDIS_URL } from '@job-runner/config';
-import { JobWorker } from '@job-runner/jobs';
+import { JobWorker, waitForRedis } from '@job-runner/jobs';
 import { createLogger } from '@job-runner/logger';
 
 /** A worker process alone: any number of them may share one Redis. */
@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     json: config.nodeEnv === 'production',
     defaultMeta: { service: 'worker' },
   });
-  const worker = new JobWorker({ config, redisUrl: config.redisUrl || DEFAULT_REDIS_URL, logger });
+  const redisUrl = config.redisUrl || DEFAULT_REDIS_URL;
+  await waitForRedis(redisUrl);
+  const worker = new JobWorker({ config, redisUrl, logger });
   await worker.runner.check(config.runtimes[config.defaultRuntime]!);
   await worker.start();
   let stopping = false;

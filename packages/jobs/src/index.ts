@@ -23,6 +23,7 @@ export { toJobView, isEnded, CANCELED } from './queue/job-view';
 export type { JobView, JobStatus } from './queue/job-view';
 export { createQueue } from './queue/create-queue';
 export { redisConnection } from './queue/redis-connection';
+export { waitForRedis, redactRedisUrl } from './queue/wait-for-redis';
 export { KEY_PREFIX, keyBase, cancelChannel } from './queue/queue-names';
 export { JobWorker, WORKER_LABEL } from './worker/job-worker';
 export type { JobWorkerOptions } from './worker/job-worker';
