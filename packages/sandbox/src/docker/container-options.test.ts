@@ -42,6 +42,14 @@ describe('containerOptions', () => {
     expect(o.HostConfig).not.toHaveProperty('CapAdd');
   });
 
+  it("gives PID 1 a stdin that closes after the job's files, and idles without a shell", () => {
+    const o = containerOptions(base);
+    expect(o).toMatchObject({ OpenStdin: true, StdinOnce: true, AttachStdin: true, Tty: false });
+    // Root without capabilities unpacks into /workspace, then `exec` leaves only sleep running.
+    expect(o.User).toBe('0:0');
+    expect(o.Cmd?.join(' ')).toMatch(/tar -x .*-C \/workspace -f -.*exec sleep infinity$/);
+  });
+
   it('passes the configured OCI runtime through', () => {
     expect(containerOptions({ ...base, runtime: 'runsc' }).HostConfig?.Runtime).toBe('runsc');
   });

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { NetPolicy, SandboxLimits } from '../run-request';
 import { CODE_DIR, INPUT_DIR, OUTPUT_DIR, SANDBOX_UID } from './sandbox-paths';
+import { COPY_IN_CMD, COPY_IN_STDIO } from './stdin-copy-in';
 
 export interface ContainerOptionsInput {
   image: string;
@@ -21,9 +22,10 @@ export interface ContainerOptionsInput {
 const mount = (opts: string) => `rw,noexec,nosuid,nodev,${opts}`;
 
 /**
- * The hardened container every job runs in. PID 1 idles (behind Docker's init, which reaps
- * what the program leaves) while files go in, the program runs and artifacts come out through
- * `exec`: that way every workspace directory is a size-bounded tmpfs and no host path is mounted.
+ * The hardened container every job runs in. PID 1 (behind Docker's init, which reaps what the
+ * program leaves) unpacks the job's files from its stdin, then idles while the program runs and
+ * artifacts come out through `exec`: that way every workspace directory is a size-bounded tmpfs
+ * and no host path is mounted.
  */
 export function containerOptions(input: ContainerOptionsInput): Docker.ContainerCreateOptions {
   const memory = input.limits.memoryMb * 1024 * 1024;
@@ -33,7 +35,7 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
     throw new Error("an outbound sandbox needs the platform's firewalled network");
   return {
     Image: input.image,
-    Cmd: ['sleep', 'infinity'],
+    Cmd: COPY_IN_CMD,
     Entrypoint: [],
     // PID 1 idles as root (without any capability) so that the sandbox user, who may kill
     // every process of its own uid, cannot end the container; every exec names its user.
@@ -43,9 +45,7 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
     Env: [],
     Labels: input.labels,
     NetworkDisabled: input.netPolicy === 'none',
-    AttachStdin: false,
-    AttachStdout: false,
-    AttachStderr: false,
+    ...COPY_IN_STDIO,
     Tty: false,
     HostConfig: {
       Privileged: false,

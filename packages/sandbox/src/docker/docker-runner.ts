@@ -16,7 +16,8 @@ import { dockerClient } from './docker-client';
 import type { DockerRunnerOptions } from './docker-runner-options';
 import { platformError } from './platform-error';
 import { runExec } from './run-exec';
-import { CODE_DIR, INPUT_DIR, OUTPUT_DIR, SANDBOX_UID, WORKSPACE } from './sandbox-paths';
+import { attachStdio, sendFiles, type SandboxStdio } from './stdin-copy-in';
+import { CODE_DIR, INPUT_DIR, OUTPUT_DIR, SANDBOX_UID } from './sandbox-paths';
 
 const MiB = 1024 * 1024;
 const USER = `${SANDBOX_UID}:${SANDBOX_UID}`;
@@ -27,8 +28,9 @@ export const JOB_LABEL = 'job-runner.job-id';
 
 /**
  * Runs each job in its own hardened container, removed in a `finally` whatever happens.
- * Files cross the boundary only as tar streams over `exec`, so this works the same when the
- * worker itself runs in a container that talks to the host's engine.
+ * Files cross the boundary only as tar streams (in through PID 1's stdin, out through `exec`),
+ * so this works the same when the worker itself runs in a container that talks to the host's
+ * engine.
  */
 export class DockerRunner implements SandboxRunner, SandboxInventory {
   readonly kind = 'docker' as const;
@@ -136,13 +138,22 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     } catch (err) {
       throw platformError('create the sandbox container', err, req.image);
     }
+    let stdio: SandboxStdio | null = null;
     try {
       try {
+        stdio = await attachStdio(container);
         await container.start();
       } catch (err) {
         throw platformError('start the sandbox container', err, req.image);
       }
-      await this.copyIn(container, req);
+      await sendFiles(
+        container,
+        stdio,
+        packDirectories([
+          { prefix: 'code', dir: req.codeDir },
+          { prefix: 'input', dir: req.inputDir },
+        ]),
+      );
       const run = await this.runProgram(container, req);
       // A canceled run's artifacts are not wanted; its container goes at once.
       const collected =
@@ -167,28 +178,9 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
         artifacts: collected.artifacts,
       };
     } finally {
+      stdio?.destroy();
       await container.remove({ force: true, v: true }).catch(() => undefined);
     }
-  }
-
-  private async copyIn(container: Docker.Container, req: RunRequest): Promise<void> {
-    let stderr = '';
-    const code = await runExec(container, {
-      cmd: ['tar', '-x', '--no-same-owner', '--no-same-permissions', '-C', WORKSPACE, '-f', '-'],
-      // Root without capabilities: it may write the root-owned code/input tmpfs, the user may not.
-      user: '0:0',
-      stdin: packDirectories([
-        { prefix: 'code', dir: req.codeDir },
-        { prefix: 'input', dir: req.inputDir },
-      ]),
-      onStderr: (c) => (stderr += c.toString()),
-    }).catch((err: unknown) => {
-      throw platformError('copy files into the sandbox', err);
-    });
-    if (code !== 0)
-      throw new SandboxPlatformError(
-        `copying files into the sandbox failed: ${stderr.trim() || `tar exited ${code}`}`,
-      );
   }
 
   private async runProgram(
