@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 
 /**
  * A tar stream holding the regular files directly inside each host directory, under the
  * given prefix (`code/x.py`, `input/data.csv`). Anything but a regular file is left out.
+ * tar-stream's pack is a streamx stream whose typings claim a Node Readable; it lacks parts of
+ * that API (`unpipe`, for one), so it is handed out wrapped in a real one.
  */
 export function packDirectories(dirs: { prefix: string; dir: string }[]): Readable {
   const pack = tar.pack();
@@ -23,5 +25,5 @@ export function packDirectories(dirs: { prefix: string; dir: string }[]): Readab
     }
     pack.finalize();
   })().catch((err: unknown) => pack.destroy(err as Error));
-  return pack as unknown as Readable;
+  return Readable.from(pack, { objectMode: false });
 }

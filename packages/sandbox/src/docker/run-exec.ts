@@ -1,13 +1,12 @@
 import type Docker from 'dockerode';
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { chunkSink } from './chunk-sink';
 
 export interface ExecOptions {
   cmd: string[];
   user: string;
   env?: string[];
   workingDir?: string;
-  /** Streamed to the process's stdin, which is closed at its end. */
-  stdin?: NodeJS.ReadableStream;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   /** Receives the raw stdout stream instead of chunks (for archives); demuxed. */
@@ -19,14 +18,6 @@ export interface ExecOptions {
 /** Longer than any run may last (600 s) plus the kill's grace. */
 const MAX_EXIT_WAIT_MS = 11 * 60 * 1000;
 
-const sink = (fn?: (chunk: Buffer) => void) =>
-  new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      fn?.(chunk);
-      cb();
-    },
-  });
-
 /** Runs a command in a running container and resolves with its exit code once it has ended. */
 export async function runExec(
   container: Docker.Container,
@@ -37,24 +28,21 @@ export async function runExec(
     User: opts.user,
     Env: opts.env,
     WorkingDir: opts.workingDir,
-    AttachStdin: Boolean(opts.stdin),
+    AttachStdin: false,
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
   });
-  const stream = (await exec.start({
-    hijack: true,
-    stdin: Boolean(opts.stdin),
-  })) as NodeJS.ReadWriteStream & NodeJS.EventEmitter;
+  const stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream &
+    NodeJS.EventEmitter;
   opts.onStarted?.();
-  const stdout = opts.stdoutSink ?? sink(opts.onStdout);
-  const stderr = sink(opts.onStderr);
+  const stdout = opts.stdoutSink ?? chunkSink(opts.onStdout);
+  const stderr = chunkSink(opts.onStderr);
   await new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('close', resolve);
     stream.on('error', reject);
     container.modem.demuxStream(stream, stdout, stderr);
-    if (opts.stdin) opts.stdin.on('error', reject).pipe(stream);
   });
   if (opts.stdoutSink) opts.stdoutSink.end();
   // The stream can end before the process does: a moment before the engine records the exit

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { SandboxPlatformError } from '../errors/sandbox-platform-error';
+import { chunkSink } from './chunk-sink';
 import { WORKSPACE } from './sandbox-paths';
 
 const DONE = 'job-runner: files in';
@@ -63,21 +64,21 @@ export function sendFiles(
       settled = true;
       // tar has read the archive's end (or given up), so nothing more is owed to the sandbox.
       stdio.destroy();
-      if (problem !== null) archive.destroy();
-      if (problem === null) resolve();
-      else reject(new SandboxPlatformError(`copying files into the sandbox failed: ${problem}`));
+      if (problem === null) return resolve();
+      archive.destroy();
+      reject(new SandboxPlatformError(`copying files into the sandbox failed: ${problem}`));
     };
-    const stdout = new PassThrough().on('data', (chunk: Buffer) => {
+    const stdout = chunkSink((chunk) => {
       out += chunk.toString();
       if (out.includes(DONE)) settle(null);
     });
-    const stderr = new PassThrough().on('data', (chunk: Buffer) => {
+    const stderr = chunkSink((chunk) => {
       err += chunk.toString();
       if (err.includes(FAILED)) settle(err.replace(FAILED, '').trim() || 'tar failed');
     });
     container.modem.demuxStream(stdio, stdout, stderr);
-    stdio.on('end', () => settle('the sandbox closed its input before the files were in'));
-    stdio.on('close', () => settle('the sandbox closed its input before the files were in'));
+    for (const ended of ['end', 'close'])
+      stdio.on(ended, () => settle('the sandbox closed its input before the files were in'));
     stdio.on('error', (e: Error) => settle(`the sandbox's input broke: ${e.message}`));
     archive.on('error', (e: Error) => settle(`reading the job's files: ${e.message}`));
     archive.pipe(stdio);
