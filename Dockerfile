@@ -19,6 +19,7 @@ COPY packages/config/package.json packages/config/
 COPY packages/logger/package.json packages/logger/
 COPY packages/sandbox/package.json packages/sandbox/
 COPY packages/jobs/package.json packages/jobs/
+COPY packages/bootstrap/package.json packages/bootstrap/
 COPY apps/worker/package.json apps/worker/
 COPY apps/api/package.json apps/api/
 # A CA bundle for npm where the network intercepts TLS (build-images.sh copies the host's, if

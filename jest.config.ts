@@ -5,10 +5,9 @@ const config: Config = {
   roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  moduleNameMapper: {
-    '^@job-runner/(config|logger|sandbox|jobs)$': '<rootDir>/packages/$1/src',
-    '^@job-runner/(api|worker)$': '<rootDir>/apps/$1/src',
-  },
+  // @job-runner/* resolve through their workspace links; this export condition picks the
+  // TypeScript sources (production code loads the compiled output).
+  testEnvironmentOptions: { customExportConditions: ['jr-source', 'node', 'node-addons'] },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   // A private redis-server on a free port, and a check that Docker and the exec image are there.
   globalSetup: '<rootDir>/test/global-setup.ts',

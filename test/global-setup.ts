@@ -1,21 +1,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './helpers/operator';
-
-async function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
-    s.on('connect', () => s.write('PING\r\n'));
-    s.on('data', (d) => {
-      s.destroy();
-      resolve(d.toString().startsWith('+PONG'));
-    });
-    s.on('error', () => resolve(false));
-  });
-}
+// Loaded outside the test environment: plain relative imports, no workspace package.
+import { redisAnswers } from '../packages/jobs/src/queue/redis-answers';
+import { freePort } from './helpers/free-port';
 
 /**
  * A private redis-server on a free port for the whole run, and the Docker engine and sandbox
@@ -46,9 +35,9 @@ export default async function globalSetup(): Promise<void> {
       detached: false,
     },
   );
-  for (let i = 0; i < 100 && !(await answers(port)); i++)
+  for (let i = 0; i < 100 && !(await redisAnswers('127.0.0.1', port)); i++)
     await new Promise((r) => setTimeout(r, 50));
-  if (!(await answers(port)))
+  if (!(await redisAnswers('127.0.0.1', port)))
     throw new Error('the private redis-server for the tests did not start');
   process.env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;
   process.env.TEST_REDIS_PORT = String(port);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
-export default async function globalTeardown(): Promise<void> {
+export default function globalTeardown(): void {
   const info = (globalThis as Record<string, unknown>).__TEST_REDIS__ as
     { pid?: number; dir: string } | undefined;
   if (!info) return;

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { Client } from '../helpers/client';
-import { describeDocker, eventually } from '../helpers/docker';
+import { describeDocker } from '../helpers/docker';
+import { eventually } from '../helpers/eventually';
+import { freePort, OwnRedis, sample } from '../helpers/operator';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 interface SseEvent {
@@ -37,20 +39,29 @@ describeDocker('log streaming (SSE)', () => {
   let server: TestServer;
   let client: Client;
   let redis: Redis;
+  // A Redis of its own, so its client count is this server's alone.
+  let own: OwnRedis;
   beforeAll(async () => {
-    server = await startTestServer();
+    own = new OwnRedis(await freePort());
+    await own.start();
+    server = await startTestServer({ REDIS_URL: own.url });
     client = new Client(server.url);
     redis = new Redis(server.redisUrl);
   });
   afterAll(async () => {
     redis.disconnect();
     await server.close();
+    await own.dispose();
   });
 
-  const sseReaders = async (jobId: string) =>
+  const followerRows = async () =>
     ((await redis.client('LIST')) as string)
       .split('\n')
-      .filter((l) => l.includes(`name=sse:${jobId} `));
+      .filter((l) => l.includes('name=api-log-follower '));
+  const redisClients = async () =>
+    ((await redis.client('LIST')) as string).split('\n').filter(Boolean).length;
+  const streamsServed = async () =>
+    sample(await (await fetch(`${server.url}/metrics`)).text(), 'job_runner_sse_streams');
 
   it('gives every line an id, and exactly the lines after Last-Event-ID on reconnect', async () => {
     const code =
@@ -64,7 +75,7 @@ describeDocker('log streaming (SSE)', () => {
 
     for (const k of [0, 2, 5]) {
       const res = await fetch(`${server.url}/jobs/${job.id}/logs/stream`, {
-        headers: { 'Last-Event-ID': lines[k]!.id! },
+        headers: { 'Last-Event-ID': lines[k].id! },
       });
       const again = parseSse(await res.text()).events;
       expect(again.filter((e) => !e.event).map((e) => e.data)).toEqual(
@@ -99,30 +110,34 @@ describeDocker('log streaming (SSE)', () => {
     expect(rest.at(-1)?.event).toBe('end');
   });
 
-  it('keeps idle streams alive, holds one blocked reader per client, releases it on leave', async () => {
+  it('keeps idle streams alive, serves every client from one blocked reader, frees all on leave', async () => {
     const id = await client.submit({
       code: 'import time\nprint("up", flush=True)\ntime.sleep(40)',
       spec: { timeout_sec: 60 },
     });
     await eventually('the job runs', async () => (await client.logs(id)).includes('up'));
-    const clients = Array.from({ length: 5 }, () => new AbortController());
+    const connectionsBefore = await redisClients();
+    const clients = Array.from({ length: 20 }, () => new AbortController());
     const bodies = await Promise.all(
       clients.map(async (ac) => {
         const res = await fetch(`${server.url}/jobs/${id}/logs/stream`, { signal: ac.signal });
         return res.body!.getReader();
       }),
     );
-    // One Redis connection per client, each parked in a blocking XREAD (not polling).
-    await eventually('five blocked readers', async () => {
-      const rows = await sseReaders(id);
-      return rows.length === 5 && rows.every((r) => /flags=\S*b/.test(r) && /cmd=xread/.test(r));
+    expect(await streamsServed()).toBe(20);
+    // The process's one follower connection, parked in a blocking XREAD (not polling), serves
+    // every client; no client has a connection of its own.
+    await eventually('one blocked reader', async () => {
+      const rows = await followerRows();
+      return rows.length === 1 && /flags=\S*b/.test(rows[0]!) && /cmd=xread/.test(rows[0]!);
     });
-    // A keep-alive comment arrives on an idle stream (every blockMs, 10 s by default).
+    expect(await redisClients()).toBe(connectionsBefore);
+    // A keep-alive comment arrives on an idle stream (every 10 s).
     let text = '';
     while (!text.includes(': keep-alive'))
       text += new TextDecoder().decode((await bodies[0]!.read()).value);
     for (const ac of clients) ac.abort();
-    await eventually('every reader released', async () => (await sseReaders(id)).length === 0);
+    await eventually('every stream freed', async () => (await streamsServed()) === 0);
     await fetch(`${server.url}/jobs/${id}/cancel`, { method: 'POST' });
   });
 });

@@ -77,7 +77,7 @@ describe('submission errors', () => {
     expect(res.status).toBe(422);
     const body = (await res.json()) as { detail: string; fields: string[] };
     expect(body.detail).toContain(field);
-    expect(body.fields.some((f) => f.startsWith(field))).toBe(true);
+    expect(body.fields.some((f) => f.startsWith(`spec.${field}`))).toBe(true);
   });
 
   it('names the operator cap in a 422 over it', async () => {
@@ -119,7 +119,11 @@ describe('submission errors', () => {
   });
 
   it('answers 413 to a body over the cap', async () => {
-    const small = await startTestServer({ INLINE_WORKER: '0', MAX_BODY_BYTES: '2048' });
+    const small = await startTestServer({
+      INLINE_WORKER: '0',
+      MAX_BODY_BYTES: '2048',
+      MAX_JSON_BODY_BYTES: '2048',
+    });
     try {
       const res = await fetch(`${small.url}/jobs`, {
         method: 'POST',

@@ -1,6 +1,6 @@
-import { JOB_LABEL } from '@job-runner/sandbox';
 import { Client } from '../helpers/client';
-import { containersWithLabel, describeDocker, eventually } from '../helpers/docker';
+import { describeDocker, jobContainers } from '../helpers/docker';
+import { eventually } from '../helpers/eventually';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 describeDocker('verdicts, usage and progress', () => {
@@ -83,10 +83,7 @@ describeDocker('verdicts, usage and progress', () => {
     expect(res.status).toBe(200);
     const job = await client.waitEnded(id, 30_000);
     expect(job).toMatchObject({ status: 'canceled', error: 'canceled', exit_code: null });
-    await eventually(
-      'its sandbox is gone',
-      async () => (await containersWithLabel(JOB_LABEL, id)).length === 0,
-    );
+    await eventually('its sandbox is gone', async () => (await jobContainers(id)).length === 0);
     const again = await fetch(`${server.url}/jobs/${id}/cancel`, { method: 'POST' });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { detail: string }).detail).toMatch(/already ended/);

@@ -13,7 +13,7 @@ import {
 } from '@job-runner/sandbox';
 import { describeDocker } from '../helpers/docker';
 import { Client } from '../helpers/client';
-import { expectNextJobSucceeds, jobContainers } from '../helpers/attack';
+import { expectNextJobSucceeds, expectNoContainerLeft } from '../helpers/attack';
 import { canConnect, FakeMetadata } from '../helpers/fake-metadata';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
@@ -119,7 +119,7 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
       expect(job).toMatchObject({ status: 'failed', error: 'outbound network unavailable' });
       expect(logs).toMatch(/net_policy outbound is unavailable on this worker/);
       expect(logs).not.toContain('should not run');
-      expect(jobContainers(job.id)).toEqual([]);
+      await expectNoContainerLeft(job.id);
       await expectNextJobSucceeds(client);
     });
   });
@@ -264,7 +264,7 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
             onOutput: () => undefined,
           }),
         ).rejects.toBeInstanceOf(OutboundUnavailableError);
-        expect(jobContainers(jobId)).toEqual([]);
+        await expectNoContainerLeft(jobId);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -1,7 +1,7 @@
 import { dockerClient } from '@job-runner/sandbox';
 import { describeDocker } from '../helpers/docker';
 import { Client } from '../helpers/client';
-import { expectNextJobSucceeds, jobContainers } from '../helpers/attack';
+import { expectNextJobSucceeds, expectNoContainerLeft, jobContainers } from '../helpers/attack';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 /** Privilege and isolation attacks: the program gains nothing, and the next job runs. */
@@ -108,13 +108,14 @@ print("uid", os.getuid(), os.geteuid())
     const docker = dockerClient();
     let ids: string[] = [];
     for (let i = 0; i < 300 && ids.length === 0; i++) {
-      ids = jobContainers(id);
+      ids = await jobContainers(id);
       if (!ids.length) await new Promise((r) => setTimeout(r, 200));
     }
     expect(ids).toHaveLength(1);
-    const info = await docker.getContainer(ids[0]!).inspect();
+    const info = await docker.getContainer(ids[0]).inspect();
     const hc = info.HostConfig as Record<string, unknown> & typeof info.HostConfig;
-    expect(info.Config.Labels).toMatchObject({ 'job-runner.job-id': id });
+    expect(info.Name).toContain(id);
+    expect(info.Config.Labels).toMatchObject({ 'job-runner.sandbox': 'job' });
     expect(info.Config.Labels['job-runner.worker-id']).toBe(server.worker!.id);
     expect(hc).toMatchObject({
       Privileged: false,
@@ -151,8 +152,6 @@ print("uid", os.getuid(), os.geteuid())
 
     expect((await client.post(`/jobs/${id}/cancel`, {})).status).toBe(200);
     expect(await client.waitEnded(id, 120_000)).toMatchObject({ status: 'canceled' });
-    for (let i = 0; i < 100 && jobContainers(id).length; i++)
-      await new Promise((r) => setTimeout(r, 200));
-    expect(jobContainers(id)).toEqual([]);
+    await expectNoContainerLeft(id);
   });
 });

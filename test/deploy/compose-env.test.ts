@@ -29,8 +29,15 @@ describe('compose.yaml', () => {
       expect(compose).toContain(`  ${name}: ${fixed[name]}\n`);
       return;
     }
-    const def = keys[name]!.flags?.default;
-    const shown = typeof def === 'boolean' ? (def ? '1' : '0') : String(def ?? '');
+    const def = keys[name].flags?.default;
+    const shown =
+      typeof def === 'boolean'
+        ? def
+          ? '1'
+          : '0'
+        : typeof def === 'number' || typeof def === 'string'
+          ? String(def)
+          : '';
     expect(compose).toContain(`  ${name}: \${${name}:-${composeDefault[name] ?? shown}}\n`);
   });
 });

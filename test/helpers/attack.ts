@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import type { Client } from './client';
+
+export { jobContainers } from './docker';
 
 /** After every attack the platform must still run an ordinary job. */
 export async function expectNextJobSucceeds(client: Client): Promise<void> {
@@ -8,13 +9,16 @@ export async function expectNextJobSucceeds(client: Client): Promise<void> {
   expect(logs).toBe('still fine\n');
 }
 
-/** Ids of every container (running or not) labelled with the job's id. */
-export function jobContainers(jobId: string): string[] {
-  return execFileSync(
-    'docker',
-    ['ps', '-a', '-q', '--filter', `label=job-runner.job-id=${jobId}`],
-    { encoding: 'utf8' },
-  )
-    .split('\n')
-    .filter(Boolean);
+/**
+ * No container of the job is left. Removal happens after the job's result is recorded, so it is
+ * awaited for a while rather than expected at once.
+ */
+export async function expectNoContainerLeft(jobId: string): Promise<void> {
+  const { eventually } = await import('./eventually');
+  const { jobContainers } = await import('./docker');
+  await eventually(
+    `no container of job ${jobId} left`,
+    async () => (await jobContainers(jobId)).length === 0,
+    30_000,
+  );
 }

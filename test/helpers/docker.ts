@@ -12,18 +12,12 @@ export async function containersWithLabel(key: string, value: string): Promise<s
   return list.map((c) => c.Id);
 }
 
-/** Polls `check` until it holds; fails with `what` after `timeoutMs` (generous: CI is shared). */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | false | null | undefined>,
-  timeoutMs = 60_000,
-  everyMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** Ids of every sandbox container (running or not) of a job, earlier attempts included. */
+export async function jobContainers(jobId: string): Promise<string[]> {
+  const { dockerClient, jobNameFilter, SANDBOX_LABEL } = await import('@job-runner/sandbox');
+  const list = await dockerClient().listContainers({
+    all: true,
+    filters: { name: [jobNameFilter(jobId)], label: [SANDBOX_LABEL] },
+  });
+  return list.map((c) => c.Id);
 }

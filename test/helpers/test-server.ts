@@ -41,7 +41,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     { dotenvDir: null },
   );
   const logger = createLogger({ level: config.logLevel });
-  const server = await startServer({ config, redisUrl, logger });
+  const server = await startServer({ config, logger });
   return {
     ...server,
     config,

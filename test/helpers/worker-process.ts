@@ -15,10 +15,11 @@ export class WorkerProcess {
     this.child = spawn(
       process.execPath,
       [
+        // The workspace links resolve @job-runner/* to their TypeScript sources under this
+        // condition, as in the tests themselves.
+        '--conditions=jr-source',
         '-r',
         require.resolve('ts-node/register/transpile-only'),
-        '-r',
-        path.join(__dirname, 'workspace-resolve.cjs'),
         path.join(ROOT, 'apps', 'worker', 'src', 'main.ts'),
       ],
       {
@@ -26,7 +27,7 @@ export class WorkerProcess {
         env: {
           PATH: process.env.PATH,
           TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-          REDIS_URL: server.redisUrl,
+          REDIS_URL: server.config.redisUrl,
           JOB_DATA_DIR: c.jobDataDir,
           QUEUE_NAME: c.queueName,
           LOG_LEVEL: 'info',
@@ -59,7 +60,7 @@ export class WorkerProcess {
   get id(): string {
     const m = /"workerId":"([^"]+)"/.exec(this.output);
     if (!m) throw new Error(`no worker id in: ${this.output}`);
-    return m[1]!;
+    return m[1];
   }
 
   kill(signal: NodeJS.Signals): void {

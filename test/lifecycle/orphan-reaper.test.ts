@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createLogger } from '@job-runner/logger';
-import { DockerRunner, JOB_LABEL } from '@job-runner/sandbox';
+import { DockerRunner, SANDBOX_LABEL } from '@job-runner/sandbox';
 import {
   createQueue,
   Janitor,
@@ -36,9 +36,10 @@ describeDocker('the orphan reaper', () => {
   beforeAll(async () => {
     for (const [who, workerId] of Object.entries(ids)) {
       const c = await runner.docker.createContainer({
+        name: `jr-job-job-${who}-${run}--1`,
         Image: process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest',
         Cmd: ['sleep', 'infinity'],
-        Labels: { [JOB_LABEL]: `job-${who}-${run}`, [WORKER_LABEL]: workerId },
+        Labels: { [SANDBOX_LABEL]: 'job', [WORKER_LABEL]: workerId },
         HostConfig: { NetworkMode: 'none' },
       });
       boxes[who] = c.id;

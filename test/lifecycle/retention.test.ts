@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from '../helpers/client';
-import { describeDocker, eventually } from '../helpers/docker';
+import { describeDocker } from '../helpers/docker';
+import { eventually } from '../helpers/eventually';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 describeDocker('retention', () => {

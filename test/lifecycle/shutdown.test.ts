@@ -1,6 +1,7 @@
 import { WORKER_LABEL } from '@job-runner/jobs';
 import { Client } from '../helpers/client';
-import { containersWithLabel, describeDocker, eventually } from '../helpers/docker';
+import { containersWithLabel, describeDocker } from '../helpers/docker';
+import { eventually } from '../helpers/eventually';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 import { WorkerProcess } from '../helpers/worker-process';
 
@@ -33,8 +34,8 @@ describeDocker('SIGTERM to a worker', () => {
     const first = await client.submit({ code: code(3) });
     await eventually('the job runs', async () => (await client.logs(first)).includes('started'));
     w.kill('SIGTERM');
-    await eventually('the worker has stopped taking jobs', async () =>
-      w.output.includes('SIGTERM'),
+    await eventually('the worker has stopped taking jobs', () =>
+      Promise.resolve(w.output.includes('SIGTERM')),
     );
     const second = await client.submit({ code: code(0) });
     expect(await w.exited).toEqual({ code: 0, signal: null });

@@ -1,7 +1,8 @@
-import { JOB_LABEL } from '@job-runner/sandbox';
 import { WORKER_LABEL } from '@job-runner/jobs';
 import { Client } from '../helpers/client';
-import { containersWithLabel, describeDocker, eventually } from '../helpers/docker';
+import { expectNoContainerLeft } from '../helpers/attack';
+import { containersWithLabel, describeDocker, jobContainers } from '../helpers/docker';
+import { eventually } from '../helpers/eventually';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 import { WorkerProcess } from '../helpers/worker-process';
 
@@ -45,7 +46,7 @@ describeDocker('a worker killed with SIGKILL in the middle of a job', () => {
     );
     const boxes = await containersWithLabel(WORKER_LABEL, first.id);
     expect(boxes).toHaveLength(1);
-    expect(await containersWithLabel(JOB_LABEL, jobId)).toEqual(boxes);
+    expect(await jobContainers(jobId)).toEqual(boxes);
     first.kill('SIGKILL');
     await first.exited;
     return { jobId, first };
@@ -68,7 +69,7 @@ describeDocker('a worker killed with SIGKILL in the middle of a job', () => {
       'the dead worker’s container is reaped',
       async () => (await containersWithLabel(WORKER_LABEL, first.id)).length === 0,
     );
-    expect(await containersWithLabel(JOB_LABEL, jobId)).toEqual([]);
+    await expectNoContainerLeft(jobId);
   });
 
   it('fails the job with a clear reason once it stalls more than MAX_STALLED_COUNT allows', async () => {

@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { keyBase } from '@job-runner/jobs';
 import { Client } from '../helpers/client';
 import { describeDocker } from '../helpers/docker';
-import { basic, eventually } from '../helpers/operator';
+import { eventually } from '../helpers/eventually';
+import { basic } from '../helpers/operator';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'board-password-1' };
@@ -64,7 +65,7 @@ describeDocker('the admin board, read-only (the default)', () => {
       await fetch(`${server.url}/admin/queues/api/queues`, { headers: auth })
     ).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
     expect(list.queues.map((q) => q.name)).toEqual([server.config.queueName]);
-    expect(list.queues[0]!.readOnlyMode).toBe(true);
+    expect(list.queues[0].readOnlyMode).toBe(true);
   });
 
   it('shows env names but never their values, and files by name and size only', async () => {
@@ -140,10 +141,10 @@ describeDocker('the admin board with ADMIN_READ_ONLY=0', () => {
     expect(job.status).toBe('failed');
     const res = await fetch(`${board}/${job.id}/retry`, { method: 'PUT', headers: auth });
     expect(res.status).toBe(204);
-    const logs = await eventually(async () => {
+    const logs = await eventually('the second run', async () => {
       const text = await client.logs(job.id);
       return text.split('run again-and-again').length === 3 ? text : undefined;
-    }, 'the second run');
+    });
     expect(logs).toMatch(/^run again-and-again\n[^]*run again-and-again\n$/);
     const shown = (await (await fetch(`${board}/${job.id}`, { headers: auth })).json()) as BoardJob;
     expect(JSON.stringify(shown)).not.toContain('again-and-again"');

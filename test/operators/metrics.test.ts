@@ -1,6 +1,7 @@
 import { Client } from '../helpers/client';
 import { describeDocker } from '../helpers/docker';
-import { eventually, sample } from '../helpers/operator';
+import { eventually } from '../helpers/eventually';
+import { sample } from '../helpers/operator';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 describeDocker('/metrics', () => {
@@ -38,10 +39,10 @@ describeDocker('/metrics', () => {
     await client.run('print("ok again")');
     await client.run('import sys\nsys.exit(2)');
 
-    const after = await eventually(async () => {
+    const after = await eventually('the job-end counters to move', async () => {
       const t = await scrape();
       return ok(t) - ok(before) === 2 && exit(t) - exit(before) === 1 ? t : undefined;
-    }, 'the job-end counters to move');
+    });
     expect(runs(after) - runs(before)).toBe(2);
     expect(waits(after) - waits(before)).toBe(3);
     expect(sample(after, 'job_runner_queue_jobs', { state: 'completed' })).toBeGreaterThanOrEqual(
@@ -63,6 +64,7 @@ describeDocker('/metrics', () => {
   });
 
   it('labels requests by route pattern, not by path', async () => {
+    await fetch(`${server.url}/jobs/00000000-0000-4000-8000-00000000dead`);
     await fetch(`${server.url}/jobs/not-a-real-id`);
     const text = await scrape();
     expect(
@@ -73,6 +75,7 @@ describeDocker('/metrics', () => {
       }),
     ).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain('not-a-real-id');
+    expect(text).not.toContain('00000000dead');
   });
 
   it('shows a running sandbox while a job runs, and none after it is canceled', async () => {
@@ -87,10 +90,10 @@ describeDocker('/metrics', () => {
     const canceled = (t: string) =>
       sample(t, 'job_runner_jobs_ended_total', { status: 'canceled', verdict: 'canceled' });
     // The end is counted from BullMQ's event stream, a moment after the job reads canceled.
-    const idle = await eventually(async () => {
+    const idle = await eventually('the cancel to be counted', async () => {
       const t = await scrape();
       return canceled(t) === canceled(busy) + 1 ? t : undefined;
-    }, 'the cancel to be counted');
+    });
     expect(sample(idle, 'job_runner_sandboxes_running')).toBe(0);
   });
 });

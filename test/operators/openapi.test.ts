@@ -38,11 +38,11 @@ describe('the API description', () => {
         '/readyz',
       ].sort(),
     );
-    expect(Object.keys(doc.paths['/jobs/{id}']!).sort()).toEqual(['delete', 'get']);
+    expect(Object.keys(doc.paths['/jobs/{id}']).sort()).toEqual(['delete', 'get']);
     // Generated from the live schema: this configuration's caps and runtimes show.
-    const spec = doc.components.schemas.JobSpec!.properties;
+    const spec = doc.components.schemas.JobSpec.properties;
     expect(spec.timeout_sec).toMatchObject({ maximum: 120, default: 60 });
-    expect(spec.runtime!.enum).toEqual(['py311', 'python']);
+    expect(spec.runtime.enum).toEqual(['py311', 'python']);
     expect(Object.keys(spec).sort()).toEqual(
       [
         'args',
@@ -56,8 +56,8 @@ describe('the API description', () => {
         'timeout_sec',
       ].sort(),
     );
-    expect(doc.paths['/jobs']!.post!.security).toBeDefined();
-    expect(doc.paths['/healthz']!.get!.security).toBeUndefined();
+    expect(doc.paths['/jobs'].post.security).toBeDefined();
+    expect(doc.paths['/healthz'].get.security).toBeUndefined();
   });
 
   it('renders it on a page served by this process', async () => {

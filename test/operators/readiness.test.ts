@@ -1,5 +1,7 @@
 import { describeDocker } from '../helpers/docker';
-import { eventually, freePort, OwnRedis } from '../helpers/operator';
+import { eventually } from '../helpers/eventually';
+import { freePort, OwnRedis } from '../helpers/operator';
+import { TempImage } from '../helpers/temp-image';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 interface ReadyBody {
@@ -34,47 +36,67 @@ describe('readiness when Redis goes away and comes back', () => {
     });
 
     await redis.stop();
-    const down = await eventually(async () => {
+    const down = await eventually('readyz to fail', async () => {
       const r = await ready(server);
       return r.status === 503 ? r : undefined;
-    }, 'readyz to fail');
+    });
     expect(down.body.status).toBe('not ready');
-    expect(down.body.checks.redis!.ok).toBe(false);
+    expect(down.body.checks.redis.ok).toBe(false);
     expect(down.body.detail).toMatch(/^not ready: redis: /);
     // The process is alive and its other operator routes still answer.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
 
     await redis.start();
-    const up = await eventually(async () => {
+    const up = await eventually('readyz to recover', async () => {
       const r = await ready(server);
       return r.status === 200 ? r : undefined;
-    }, 'readyz to recover');
-    expect(up.body.checks.redis!.ok).toBe(true);
+    });
+    expect(up.body.checks.redis.ok).toBe(true);
   });
 });
 
 describeDocker('readiness of a process that runs sandboxes', () => {
-  let server: TestServer;
-  afterEach(() => server?.close());
-
-  it('checks the engine and every runtime image, and names a missing one', async () => {
-    server = await startTestServer({ RUNTIMES: 'ghost=job-runner-no-such-image:never' });
-    const r = await ready(server);
-    expect(r.status).toBe(503);
-    expect(r.body.checks).toMatchObject({
-      redis: { ok: true },
-      docker: { ok: true },
-      image: { ok: false, detail: 'missing image(s): job-runner-no-such-image:never' },
-    });
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
   });
 
-  it('fails when the Docker engine does not answer', async () => {
-    server = await startTestServer({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
-    const r = await ready(server);
-    expect(r.status).toBe(503);
-    expect(r.body.checks.docker!.ok).toBe(false);
-    expect(r.body.checks.image!.ok).toBe(false);
+  it('checks the engine and every runtime image, and names one that went missing', async () => {
+    const image = new TempImage();
+    try {
+      server = await startTestServer({ RUNTIMES: `ghost=${image.name}` });
+      expect((await ready(server)).status).toBe(200);
+      image.remove();
+      const r = await ready(server);
+      expect(r.status).toBe(503);
+      expect(r.body.checks).toMatchObject({
+        redis: { ok: true },
+        docker: { ok: true },
+        image: { ok: false, detail: expect.stringContaining(`missing image(s): ${image.name}`) },
+      });
+    } finally {
+      image.dispose();
+    }
+  });
+
+  it('refuses to start an inline worker whose Docker engine does not answer, naming it', async () => {
+    await expect(
+      startTestServer({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' }),
+    ).rejects.toThrow(/sandboxes cannot run here: docker: Docker engine unreachable \(ENOENT\)/);
+  });
+
+  it('refuses to start an inline worker whose runtime image is missing, naming it', async () => {
+    await expect(
+      startTestServer({ RUNTIMES: 'ghost=job-runner-no-such-image:never' }),
+    ).rejects.toThrow(/image: missing image\(s\): job-runner-no-such-image:never/);
+  });
+
+  it('refuses to start an inline worker with a SANDBOX_RUNTIME the engine lacks', async () => {
+    await expect(startTestServer({ SANDBOX_RUNTIME: 'no-such-runtime' })).rejects.toThrow(
+      /runtime: sandbox runtime no-such-runtime is not known to the Docker engine/,
+    );
   });
 
   it('is ready with the engine and the default image present', async () => {

@@ -1,14 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startWorker } from '@job-runner/bootstrap';
 import type { Config } from '@job-runner/config';
-import { JobService, JobWorker } from '@job-runner/jobs';
+import { JobService, redactRedisUrl, type JobWorker } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { createApp } from './create-app';
-import { startOperations } from './ops/operations';
+import { startOperations, type Operations } from './ops/operations';
 
 export interface StartServerOptions {
   config: Config;
-  redisUrl: string;
   logger: Logger;
 }
 
@@ -24,31 +24,36 @@ export interface RunningServer {
 }
 
 /** Starts the API (and, with INLINE_WORKER, a worker in the same process) on config.port (0: any). */
-export async function startServer({
-  config,
-  redisUrl,
-  logger,
-}: StartServerOptions): Promise<RunningServer> {
-  const jobs = new JobService(config, redisUrl, logger);
-  await jobs.init();
+export async function startServer({ config, logger }: StartServerOptions): Promise<RunningServer> {
+  const jobs = new JobService(config, logger);
   let worker: JobWorker | null = null;
-  if (config.inlineWorker) {
-    worker = new JobWorker({ config, redisUrl, logger });
-    await worker.start();
+  let ops: Operations;
+  try {
+    await jobs.init();
+    // The inline worker is started, and its sandbox checked, exactly as `npm run worker` does.
+    worker = config.inlineWorker ? await startWorker(config, logger) : null;
+    ops = await startOperations(config, logger, worker?.runner ?? null);
+  } catch (err) {
+    await worker?.close().catch(() => undefined);
+    await jobs.close();
+    throw err;
   }
-  const ops = await startOperations(config, redisUrl, logger);
   const app = createApp({ config, jobs, logger, ops });
   const server = http.createServer(app);
-  // Sync requests wait up to timeout_sec + grace; never cut them short.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  // A client has this long to send its whole request, body included; the answer is not
+  // bounded (a sync wait, an SSE stream), since the clock stops once the request is complete.
+  server.requestTimeout = config.http.requestTimeoutSec * 1000;
+  server.headersTimeout = Math.min(60_000, server.requestTimeout);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
   const { port } = server.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  logger.info(`listening on http://${host}:${port}`, { inlineWorker: config.inlineWorker });
+  const local = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  logger.info(`listening on ${config.host}:${port} (http://${local}:${port})`, {
+    redis: redactRedisUrl(config.redisUrl),
+    inlineWorker: config.inlineWorker,
+  });
   const stop = async (stopWorker: (w: JobWorker) => Promise<void>) => {
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -59,7 +64,7 @@ export async function startServer({
     await jobs.close();
   };
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${local}:${port}`,
     port,
     jobs,
     worker,

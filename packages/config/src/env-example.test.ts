@@ -19,10 +19,17 @@ describe('.env.example', () => {
 
   it.each(Object.keys(keys))('lists %s with its default and a line of meaning', (name) => {
     expect(listed).toHaveProperty(name);
-    const def = keys[name]!.flags?.default;
-    const shown = typeof def === 'boolean' ? (def ? '1' : '0') : String(def ?? '');
+    const def = keys[name].flags?.default;
+    const shown =
+      typeof def === 'boolean'
+        ? def
+          ? '1'
+          : '0'
+        : typeof def === 'number' || typeof def === 'string'
+          ? String(def)
+          : '';
     expect(listed[name]).toBe(shown);
-    expect(keys[name]!.flags?.description).toBeTruthy();
+    expect(keys[name].flags?.description).toBeTruthy();
   });
 
   it('lists nothing the schema does not know, but the variables only compose.yaml reads', () => {

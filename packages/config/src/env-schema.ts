@@ -1,13 +1,17 @@
 import Joi from 'joi';
+import { MAX_TIMEOUT_SEC } from './limits';
 
 const MiB = 1024 * 1024;
 const flag = () => Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off');
+const int = () => Joi.number().integer();
 
 /**
- * Every environment variable the platform reads, with its default. `.env.example` mirrors this
- * list; `describeEnv()` renders it so the two cannot drift silently (a test compares them).
+ * Every environment variable the platform reads, with its default and one line of meaning: the
+ * single source of the configuration. `.env.example` and compose.yaml list the same variables
+ * (tests compare them with this table), and `EnvValues` below types each one from its schema, so
+ * the mapping in load-config.ts cannot read a variable that is not here.
  */
-export const envSchema = Joi.object({
+export const envVariables = {
   NODE_ENV: Joi.string()
     .valid('development', 'production', 'test')
     .default('development')
@@ -17,12 +21,7 @@ export const envSchema = Joi.object({
     .default('info')
     .description('winston log level'),
   HOST: Joi.string().default('0.0.0.0').description('address the API listens on'),
-  PORT: Joi.number()
-    .integer()
-    .min(0)
-    .max(65535)
-    .default(8000)
-    .description('port the API listens on'),
+  PORT: int().min(0).max(65535).default(8000).description('port the API listens on'),
   REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .allow('')
@@ -70,128 +69,109 @@ export const envSchema = Joi.object({
     .pattern(/^[A-Za-z0-9_-]+$/)
     .default('jobs')
     .description('BullMQ queue name'),
-  WORKER_CONCURRENCY: Joi.number()
-    .integer()
-    .min(1)
-    .max(64)
-    .default(2)
-    .description('jobs one worker runs at once'),
+  WORKER_CONCURRENCY: int().min(1).max(64).default(2).description('jobs one worker runs at once'),
 
-  MAX_TIMEOUT_SEC: Joi.number()
-    .integer()
+  MAX_TIMEOUT_SEC: int()
     .min(1)
-    .max(600)
-    .default(600)
+    .max(MAX_TIMEOUT_SEC)
+    .default(MAX_TIMEOUT_SEC)
     .description('cap on spec.timeout_sec'),
-  MAX_CPU_LIMIT: Joi.number().positive().default(2).description('cap on spec.cpu_limit'),
-  MAX_MEM_LIMIT_MB: Joi.number()
-    .integer()
-    .min(33)
-    .default(4096)
-    .description('cap on spec.mem_limit_mb'),
-  MAX_PIDS_LIMIT: Joi.number().integer().min(1).default(1024).description('cap on spec.pids_limit'),
+  MAX_CPU_LIMIT: Joi.number().min(0.01).default(2).description('cap on spec.cpu_limit'),
+  MAX_MEM_LIMIT_MB: int().min(33).default(4096).description('cap on spec.mem_limit_mb'),
+  MAX_PIDS_LIMIT: int().min(16).default(1024).description('cap on spec.pids_limit'),
 
-  MAX_FILES: Joi.number()
-    .integer()
-    .min(1)
-    .default(100)
-    .description('code plus input files per job'),
-  MAX_FILE_BYTES: Joi.number()
-    .integer()
+  MAX_FILES: int().min(1).default(100).description('code plus input files per job'),
+  MAX_FILE_BYTES: int()
     .min(1)
     .default(20 * MiB)
     .description('bytes per uploaded file'),
-  MAX_BODY_BYTES: Joi.number()
-    .integer()
+  MAX_BODY_BYTES: int()
     .min(1024)
     .default(50 * MiB)
-    .description('bytes per request body (413 past it)'),
-  MAX_LOG_BYTES: Joi.number()
-    .integer()
+    .description('bytes per multipart request body (413 past it)'),
+  MAX_JSON_BODY_BYTES: int()
     .min(1024)
-    .default(10 * MiB)
+    .default(4 * MiB)
+    .description(
+      'bytes per JSON request body (413 past it); it is held in memory, so larger files go multipart',
+    ),
+  REQUEST_TIMEOUT_SEC: int()
+    .min(1)
+    .default(60)
+    .description(
+      'time a client has to send a whole request, body included (not the answer: sync waits and SSE streams go on)',
+    ),
+  MAX_SSE_STREAMS: int()
+    .min(1)
+    .default(500)
+    .description('log streams (SSE) one API process serves at once; 503 past it'),
+  MAX_LOG_BYTES: int()
+    .min(1024)
+    .default(2 * MiB)
     .description('combined output kept per job; the rest is dropped'),
-  MAX_ARTIFACTS: Joi.number()
-    .integer()
-    .min(0)
-    .default(100)
-    .description('artifact files kept per job'),
-  MAX_ARTIFACT_BYTES: Joi.number()
-    .integer()
+  MAX_ARTIFACTS: int().min(0).default(100).description('artifact files kept per job'),
+  MAX_ARTIFACT_BYTES: int()
     .min(1024)
-    .default(100 * MiB)
+    .default(50 * MiB)
     .description('size of the output directory (and of all artifacts) per job'),
-  TMP_SIZE_MB: Joi.number().integer().min(1).default(64).description('size of the sandbox /tmp'),
+  COLLECT_TIMEOUT_SEC: int()
+    .min(1)
+    .default(60)
+    .description("time allowed for collecting a job's artifacts after its program ended"),
+  TMP_SIZE_MB: int().min(1).default(64).description('size of the sandbox /tmp'),
 
-  SYNC_GRACE_SEC: Joi.number()
-    .integer()
+  SYNC_GRACE_SEC: int()
     .min(0)
     .default(30)
     .description('POST /jobs/sync waits timeout_sec plus this before 504'),
-  JOB_ATTEMPTS: Joi.number()
-    .integer()
+  JOB_ATTEMPTS: int()
     .min(1)
     .default(3)
     .description('tries for a job that meets a platform failure'),
-  JOB_BACKOFF_MS: Joi.number()
-    .integer()
-    .min(0)
-    .default(2000)
-    .description('first retry delay, doubled each time'),
-  KEEP_COMPLETED_SEC: Joi.number()
-    .integer()
+  JOB_BACKOFF_MS: int().min(0).default(2000).description('first retry delay, doubled each time'),
+  KEEP_COMPLETED_SEC: int()
     .min(0)
     .default(86400)
     .description('a succeeded job, its log and files are removed this long after it ended'),
-  KEEP_COMPLETED_COUNT: Joi.number()
-    .integer()
+  KEEP_COMPLETED_COUNT: int()
     .min(1) // 0 would delete a job the moment it ends, before anyone could read it
-    .default(1000)
+    .default(100)
     .description('at most this many succeeded jobs are kept'),
-  KEEP_FAILED_SEC: Joi.number()
-    .integer()
+  KEEP_FAILED_SEC: int()
     .min(0)
     .default(604800)
     .description(
       'a failed or canceled job, its log and files are removed this long after it ended',
     ),
-  KEEP_FAILED_COUNT: Joi.number()
-    .integer()
+  KEEP_FAILED_COUNT: int()
     .min(1) // 0 would delete a job the moment it ends, before anyone could read it
-    .default(5000)
+    .default(100)
     .description('at most this many failed or canceled jobs are kept'),
-  JANITOR_INTERVAL_SEC: Joi.number()
-    .integer()
+  JANITOR_INTERVAL_SEC: int()
     .min(1)
     .default(60)
     .description('how often a worker removes logs and files of jobs that are gone from the queue'),
-  LOCK_DURATION_MS: Joi.number()
-    .integer()
+  LOCK_DURATION_MS: int()
     .min(1000)
     .default(30000)
     .description("job lock of a worker; a dead worker's job is given back this long after it died"),
-  STALLED_INTERVAL_MS: Joi.number()
-    .integer()
+  STALLED_INTERVAL_MS: int()
     .min(500)
     .default(30000)
     .description('how often workers look for jobs whose worker died'),
-  MAX_STALLED_COUNT: Joi.number()
-    .integer()
+  MAX_STALLED_COUNT: int()
     .min(0)
     .default(1)
     .description('reruns of a job whose worker died, before it fails'),
-  WORKER_HEARTBEAT_SEC: Joi.number()
-    .integer()
+  WORKER_HEARTBEAT_SEC: int()
     .min(1)
     .default(30)
     .description('a worker silent this long is dead and its sandboxes are reaped'),
-  REAPER_INTERVAL_SEC: Joi.number()
-    .integer()
+  REAPER_INTERVAL_SEC: int()
     .min(1)
     .default(60)
     .description('how often a worker removes sandboxes of dead workers'),
-  SHUTDOWN_GRACE_SEC: Joi.number()
-    .integer()
+  SHUTDOWN_GRACE_SEC: int()
     .min(0)
     .default(30)
     .description('on SIGTERM, running jobs get this long to finish before they are handed back'),
@@ -208,40 +188,42 @@ export const envSchema = Joi.object({
   ADMIN_READ_ONLY: flag()
     .default(true)
     .description('1: the board cannot retry, clean or change jobs (a retry reruns user code)'),
-  BOARD_LOG_LINES: Joi.number()
-    .integer()
+  BOARD_LOG_LINES: int()
     .min(0)
-    .default(1000)
+    .max(1000)
+    .default(100)
     .description(
       "last lines of a job's output mirrored into its BullMQ log (the board's Logs tab); 0: none",
     ),
-  MAX_QUEUE_SIZE: Joi.number()
-    .integer()
+  MAX_QUEUE_SIZE: int()
     .min(0)
     .default(1000)
     .description('jobs waiting to start past which submissions get 503; 0: no cap'),
-  QUEUE_FULL_RETRY_AFTER_SEC: Joi.number()
-    .integer()
-    .min(1)
-    .default(10)
-    .description('Retry-After of that 503'),
+  QUEUE_FULL_RETRY_AFTER_SEC: int().min(1).default(10).description('Retry-After of that 503'),
   API_KEYS: Joi.string()
     .pattern(/^[^,\s]{16,}(,[^,\s]{16,})*$/)
     .messages({
       'string.pattern.base': 'must be comma-separated keys of at least 16 characters, no spaces',
     })
     .description('comma-separated keys that /jobs requires (Bearer or X-API-Key); unset: open'),
-  API_RATE_LIMIT: Joi.number()
-    .integer()
+  API_RATE_LIMIT: int()
     .min(0)
     .default(600)
     .description('requests per key per API_RATE_WINDOW_SEC, counted in Redis; 0: no limit'),
-  API_RATE_WINDOW_SEC: Joi.number()
-    .integer()
-    .min(1)
-    .default(60)
-    .description('window of API_RATE_LIMIT'),
-})
+  API_RATE_WINDOW_SEC: int().min(1).default(60).description('window of API_RATE_LIMIT'),
+};
+
+/** Variables with no default: absent unless the operator sets them. */
+type Optional = 'ADMIN_USER' | 'ADMIN_PASSWORD' | 'API_KEYS';
+
+type Vars = typeof envVariables;
+type Out<S> = S extends Joi.Schema<infer T> ? T : never;
+/** The validated environment, each variable typed by its own schema. */
+export type EnvValues = {
+  [K in keyof Vars]: K extends Optional ? Out<Vars[K]> | undefined : Out<Vars[K]>;
+};
+
+export const envSchema = Joi.object(envVariables)
   .with('ADMIN_USER', 'ADMIN_PASSWORD')
   .with('ADMIN_PASSWORD', 'ADMIN_USER')
   .unknown(true)

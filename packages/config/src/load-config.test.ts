@@ -14,19 +14,26 @@ describe('loadConfig', () => {
   });
 
   it('names each bad variable and what it accepts', () => {
-    expect(() =>
+    const load = () =>
       loadConfig(
         { PORT: 'eighty', INLINE_WORKER: 'maybe', MAX_TIMEOUT_SEC: '9000' },
         { dotenvDir: null },
-      ),
-    ).toThrow(ConfigError);
-    try {
-      loadConfig({ PORT: 'eighty', INLINE_WORKER: 'maybe' }, { dotenvDir: null });
-    } catch (err) {
-      const msg = (err as Error).message;
-      expect(msg).toMatch(/PORT: must be a number \(got "eighty"\)/);
-      expect(msg).toMatch(/INLINE_WORKER: must be a boolean/);
-    }
+      );
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/PORT: must be a number \(got "eighty"\)/);
+    expect(load).toThrow(/INLINE_WORKER: must be a boolean/);
+    expect(load).toThrow(/MAX_TIMEOUT_SEC: must be less than or equal to 600/);
+  });
+
+  it('resolves an empty REDIS_URL to localhost once, and says it was not given', () => {
+    expect(loadConfig({}, { dotenvDir: null })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisUrlGiven: false,
+    });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6380' }, { dotenvDir: null })).toMatchObject({
+      redisUrl: 'redis://cache:6380',
+      redisUrlGiven: true,
+    });
   });
 
   it('reads .env without overriding the real environment', () => {

@@ -1,13 +1,18 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
-import type { Config } from './config';
 import { ConfigError } from './config-error';
-import { envSchema } from './env-schema';
+import { envSchema, type EnvValues } from './env-schema';
 
 export interface LoadConfigOptions {
   /** Read `.env` from this directory (default: the current one). Set to null to skip it. */
   dotenvDir?: string | null;
 }
+
+/** The Redis URL used when the operator left REDIS_URL empty. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** The typed configuration: what `toConfig` makes of the validated environment. */
+export type Config = ReturnType<typeof toConfig>;
 
 /**
  * Validates the environment (plus `.env`, whose values never override real variables) and
@@ -36,49 +41,69 @@ export function loadConfig(
       }),
     );
   }
-  const v = value as Record<string, never>;
+  return toConfig(value as EnvValues);
+}
+
+/** The one mapping from variables to configuration; each variable is read here and only here. */
+function toConfig(v: EnvValues) {
   const runtimes: Record<string, string> = {};
-  for (const pair of String(v.RUNTIMES).split(',').filter(Boolean)) {
+  for (const pair of v.RUNTIMES.split(',').filter(Boolean)) {
     const [name, image] = pair.split('=') as [string, string];
     runtimes[name] = image;
   }
   runtimes[v.DEFAULT_RUNTIME] = v.JOB_RUN_IMAGE;
 
   return {
-    nodeEnv: v.NODE_ENV,
+    nodeEnv: v.NODE_ENV as 'development' | 'production' | 'test',
     logLevel: v.LOG_LEVEL,
     host: v.HOST,
     port: v.PORT,
-    redisUrl: v.REDIS_URL,
+    /** Resolved: REDIS_URL, or localhost:6379 when it is empty. */
+    redisUrl: v.REDIS_URL || DEFAULT_REDIS_URL,
+    /** False when REDIS_URL was empty: `npm start` may then start a private redis-server. */
+    redisUrlGiven: v.REDIS_URL !== '',
     jobDataDir: path.resolve(v.JOB_DATA_DIR),
     inlineWorker: v.INLINE_WORKER,
     useDocker: v.USE_DOCKER,
     dockerHost: v.DOCKER_HOST,
     defaultRuntime: v.DEFAULT_RUNTIME,
+    /** Runtime name -> image; always holds `defaultRuntime` -> JOB_RUN_IMAGE. */
     runtimes,
+    /** OCI runtime for sandboxes (SANDBOX_RUNTIME); empty: the engine's default. */
     sandboxRuntime: v.SANDBOX_RUNTIME,
+    /** net_policy outbound: switched on, and the firewalled Docker network it uses. */
     outbound: { enabled: v.OUTBOUND_ENABLED, network: v.OUTBOUND_NETWORK },
     queueName: v.QUEUE_NAME,
     workerConcurrency: v.WORKER_CONCURRENCY,
+    /** The operator's caps on the spec's limits. */
     limits: {
       maxTimeoutSec: v.MAX_TIMEOUT_SEC,
       maxCpuLimit: v.MAX_CPU_LIMIT,
       maxMemLimitMb: v.MAX_MEM_LIMIT_MB,
       maxPidsLimit: v.MAX_PIDS_LIMIT,
     },
+    /** What one request may carry. */
     uploads: {
       maxFiles: v.MAX_FILES,
       maxFileBytes: v.MAX_FILE_BYTES,
       maxBodyBytes: v.MAX_BODY_BYTES,
+      maxJsonBodyBytes: v.MAX_JSON_BODY_BYTES,
     },
+    http: {
+      requestTimeoutSec: v.REQUEST_TIMEOUT_SEC,
+      maxSseStreams: v.MAX_SSE_STREAMS,
+    },
+    /** What one run may leave: output, artifacts, and the time to collect them. */
     output: {
       maxLogBytes: v.MAX_LOG_BYTES,
       maxArtifacts: v.MAX_ARTIFACTS,
       maxArtifactBytes: v.MAX_ARTIFACT_BYTES,
+      collectTimeoutSec: v.COLLECT_TIMEOUT_SEC,
       tmpSizeMb: v.TMP_SIZE_MB,
     },
     syncGraceSec: v.SYNC_GRACE_SEC,
     retry: { attempts: v.JOB_ATTEMPTS, backoffMs: v.JOB_BACKOFF_MS },
+    /** Finished jobs kept in BullMQ (and their logs and files with them). */
     retention: {
       completedAgeSec: v.KEEP_COMPLETED_SEC,
       completedCount: v.KEEP_COMPLETED_COUNT,
@@ -86,6 +111,7 @@ export function loadConfig(
       failedCount: v.KEEP_FAILED_COUNT,
       janitorIntervalSec: v.JANITOR_INTERVAL_SEC,
     },
+    /** Crash recovery and shutdown of workers. */
     lifecycle: {
       lockDurationMs: v.LOCK_DURATION_MS,
       stalledIntervalMs: v.STALLED_INTERVAL_MS,
@@ -94,21 +120,23 @@ export function loadConfig(
       reaperIntervalSec: v.REAPER_INTERVAL_SEC,
       shutdownGraceSec: v.SHUTDOWN_GRACE_SEC,
     },
+    /** Bull Board; `user` is empty when it is not to be mounted. */
     admin: {
       basePath: v.ADMIN_BASE_PATH,
       user: v.ADMIN_USER ?? '',
       password: v.ADMIN_PASSWORD ?? '',
       readOnly: v.ADMIN_READ_ONLY,
+      /** Lines of output mirrored into the BullMQ job log (its Logs tab). */
       logLines: v.BOARD_LOG_LINES,
     },
     backpressure: {
+      /** Jobs waiting to start past which submissions are refused; 0: no cap. */
       maxQueueSize: v.MAX_QUEUE_SIZE,
       retryAfterSec: v.QUEUE_FULL_RETRY_AFTER_SEC,
     },
+    /** Keys for /jobs; empty: open. */
     apiKeys: {
-      keys: String(v.API_KEYS ?? '')
-        .split(',')
-        .filter(Boolean),
+      keys: (v.API_KEYS ?? '').split(',').filter(Boolean),
       rateLimit: v.API_RATE_LIMIT,
       rateWindowSec: v.API_RATE_WINDOW_SEC,
     },
@@ -122,6 +150,3 @@ function shown(name: string, env: Record<string, string | undefined>): string {
   if (SECRET_VARIABLES.has(name) && env[name] !== undefined) return '(hidden)';
   return JSON.stringify(env[name]);
 }
-
-/** The Redis URL to use when the operator left REDIS_URL empty. */
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';

@@ -9,7 +9,7 @@ describe('operator configuration', () => {
       user: '',
       password: '',
       readOnly: true,
-      logLines: 1000,
+      logLines: 100,
     });
     expect(c.apiKeys).toEqual({ keys: [], rateLimit: 600, rateWindowSec: 60 });
     expect(c.backpressure).toEqual({ maxQueueSize: 1000, retryAfterSec: 10 });

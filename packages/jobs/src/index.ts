@@ -1,38 +1,36 @@
-export {
-  AppError,
-  badRequest,
-  conflict,
-  notFound,
-  payloadTooLarge,
-  unprocessable,
-} from './errors/app-error';
+export { ErrorCode } from './errors/error-code';
+export { JobRunnerError } from './errors/job-runner-error';
+export { JobNotFoundError } from './errors/job-not-found-error';
+export { JobAlreadyEndedError } from './errors/job-already-ended-error';
+export { ArtifactNotFoundError } from './errors/artifact-not-found-error';
+export { InvalidInputError } from './errors/invalid-input-error';
+export { MalformedInputError } from './errors/malformed-input-error';
+export { InputTooLargeError } from './errors/input-too-large-error';
+export { PlatformFailureError } from './errors/platform-failure-error';
 export type { JobSpec } from './spec/job-spec';
-export { specSchema } from './spec/spec-schema';
-export type { SpecCaps, SpecSchemaOptions } from './spec/spec-schema';
-export { validateSpec } from './spec/validate-spec';
-export { safeBaseName, MAX_FILE_NAME_BYTES } from './spec/file-name';
+export { specSchema, MAX_ARGS_BYTES, MAX_ENV_BYTES } from './spec/spec-schema';
+export { validateSpec, parseSpecText } from './spec/validate-spec';
+export { unknownField } from './spec/unknown-field';
+export { safeBaseName } from './spec/file-name';
 export { JobFiles } from './files/job-files';
 export type { JobDirs } from './files/job-files';
 export { LogStore } from './logs/log-store';
 export type { LogEntry, LogRead } from './logs/log-store';
-export { LogWriter } from './logs/log-writer';
-export { OutputCapture } from './logs/output-capture';
-export type { JobData, FileInfo, JobPhase, JobProgress, RunSummary } from './queue/job-data';
-export { RUN_JOB } from './queue/job-data';
-export { toJobView, isEnded, CANCELED } from './queue/job-view';
+export type { JobData, FileInfo, JobPhase, RunSummary } from './queue/job-data';
+export { toJobView, hasEnded } from './queue/job-view';
 export type { JobView, JobStatus } from './queue/job-view';
+export { startsOf } from './queue/attempts';
+export { isJobId } from './queue/job-id';
 export { createQueue } from './queue/create-queue';
 export { redisConnection } from './queue/redis-connection';
+export { redisAnswers } from './queue/redis-answers';
 export { waitForRedis, redactRedisUrl } from './queue/wait-for-redis';
-export { KEY_PREFIX, keyBase, cancelChannel } from './queue/queue-names';
-export { JobWorker, WORKER_LABEL } from './worker/job-worker';
+export { KEY_PREFIX, keyBase } from './queue/queue-names';
+export { JobWorker } from './worker/job-worker';
 export type { JobWorkerOptions } from './worker/job-worker';
+export { WORKER_LABEL, OrphanReaper } from './worker/orphan-reaper';
 export { WorkerRegistry } from './worker/worker-registry';
-export { OrphanReaper } from './worker/orphan-reaper';
 export { Janitor } from './retention/janitor';
-export type { SweepResult } from './retention/janitor';
-export type { RetentionOptions } from './queue/create-queue';
 export { JobService } from './service/job-service';
-export type { SubmitFiles } from './service/job-service';
-export { REDACTED, redactJobData, redactSpec, scrubSecrets } from './secrets/redact';
-export { ENV_FILE, readJobEnv, writeJobEnv } from './secrets/job-env-file';
+export type { OpenArtifact, SubmitFiles } from './service/job-service';
+export { redactJobData, scrubSecrets } from './secrets/redact';

@@ -17,7 +17,9 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const readable = winston.format.printf(
     ({ level, message, timestamp, service, jobId, ...rest }) => {
-      const who = [service, jobId ? `job=${String(jobId)}` : ''].filter(Boolean).join(' ');
+      const who = [service, jobId ? `job=${String(jobId as string)}` : '']
+        .filter(Boolean)
+        .join(' ');
       const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
       return `${String(timestamp)} ${level} ${who ? `[${who}] ` : ''}${String(message)}${extra}`;
     },

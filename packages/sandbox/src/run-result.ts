@@ -14,5 +14,7 @@ export interface RunResult {
   durationMs: number;
   /** Peak memory of the sandbox (cgroup v1 max_usage), when the engine reports it. */
   peakMemoryBytes: number | null;
+  /** CPU time of the sandbox's cgroup (user and system, every process), when known. */
+  cpuTimeMs: number | null;
   artifacts: ArtifactInfo[];
 }

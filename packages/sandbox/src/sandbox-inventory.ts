@@ -4,6 +4,8 @@ export interface SandboxInfo {
   labels: Record<string, string>;
   /** Creation time, ms since the epoch. */
   createdMs: number;
+  /** The job it runs (from its name); null for a sandbox no job has taken. */
+  jobId: string | null;
 }
 
 /**

@@ -1,6 +1,14 @@
 import type { RunRequest } from './run-request';
 import type { RunResult } from './run-result';
 
+/** One readiness check of the sandbox: the engine, the images, the OCI runtime. */
+export interface SandboxCheck {
+  name: string;
+  ok: boolean;
+  /** Why it failed. */
+  detail?: string;
+}
+
 /**
  * Runs one program to its end. Failures of the program are verdicts in the result; failures of
  * the platform (engine unreachable, image missing, ...) are thrown as SandboxPlatformError.
@@ -8,8 +16,13 @@ import type { RunResult } from './run-result';
 export interface SandboxRunner {
   readonly kind: 'docker' | 'local';
   run(request: RunRequest): Promise<RunResult>;
-  /** Checks the runner can work at all (engine answers, image present). Throws otherwise. */
-  check(image: string): Promise<void>;
+  /**
+   * Whether runs can work here (engine answers, images present, runtime known); never throws.
+   * The worker's start, the API's inline start and /readyz all ask this.
+   */
+  check(images: string[]): Promise<SandboxCheck[]>;
   /** Sets up what runs need (networks, firewall) at worker start; returns remarks to log. */
   prepare?(): Promise<string[]>;
+  /** Lets go of what the runner holds (sandboxes being removed, a pool). */
+  close?(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { safeEqual } from '../auth/safe-equal';
-import { unauthorized } from '../errors/http-errors';
+import { unauthorized } from '../errors/http-error';
 
 const CHALLENGE = 'Basic realm="job-runner admin", charset="UTF-8"';
 
@@ -10,7 +10,7 @@ export function basicAuth(user: string, password: string): RequestHandler {
     const header = req.headers.authorization ?? '';
     const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (!m) return next(unauthorized('admin credentials required', CHALLENGE));
-    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const givenUser = colon < 0 ? decoded : decoded.slice(0, colon);
     const givenPassword = colon < 0 ? '' : decoded.slice(colon + 1);

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '@job-runner/logger';
-import { serviceUnavailable, tooManyRequests, unauthorized } from '../errors/http-errors';
+import { serviceUnavailable, tooManyRequests, unauthorized } from '../errors/http-error';
 import { safeEqual } from './safe-equal';
 
 export interface ApiKeyOptions {
@@ -21,7 +21,7 @@ export const keyId = (key: string) => createHash('sha256').update(key).digest('h
 /** The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
 function presentedKey(authorization: string | undefined, xApiKey: unknown): string | null {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (m) return m[1]!;
+  if (m) return m[1];
   if (typeof xApiKey === 'string' && xApiKey.trim()) return xApiKey.trim();
   return null;
 }
@@ -70,7 +70,13 @@ export function apiKeyAuth(opts: ApiKeyOptions, redis: Redis, logger: Logger): R
         );
       }
       logger.warn('rate limiter unavailable', { key: id, error: (err as Error).message });
-      next(serviceUnavailable('the rate limiter is unavailable (Redis does not answer)', 5));
+      next(
+        serviceUnavailable(
+          'REDIS_UNAVAILABLE',
+          'the rate limiter is unavailable (Redis does not answer)',
+          5,
+        ),
+      );
     }
   };
 }

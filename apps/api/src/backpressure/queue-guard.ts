@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Queue } from 'bullmq';
-import { serviceUnavailable } from '../errors/http-errors';
+import { serviceUnavailable } from '../errors/http-error';
 import { withTimeout } from '../health/with-timeout';
 
 /** Jobs that are queued but not started: what MAX_QUEUE_SIZE bounds. */
@@ -24,11 +24,18 @@ export function queueGuard(
       const counts = await withTimeout(queue.getJobCounts(...WAITING_STATES), 2000, 'Redis');
       waiting = WAITING_STATES.reduce((n, s) => n + (counts[s] ?? 0), 0);
     } catch {
-      return next(serviceUnavailable('the queue is unavailable (Redis does not answer)', 5));
+      return next(
+        serviceUnavailable(
+          'REDIS_UNAVAILABLE',
+          'the queue is unavailable (Redis does not answer)',
+          5,
+        ),
+      );
     }
     if (waiting >= maxQueueSize)
       return next(
         serviceUnavailable(
+          'QUEUE_FULL',
           `the queue is full (${waiting} jobs waiting, MAX_QUEUE_SIZE=${maxQueueSize}); retry later`,
           retryAfterSec,
           { queued: waiting, max_queue_size: maxQueueSize },

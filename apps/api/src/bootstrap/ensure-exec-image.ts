@@ -1,37 +1,22 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRunner } from '@job-runner/bootstrap';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
-import { dockerClient } from '@job-runner/sandbox';
 
 const BUILD_SCRIPT = path.resolve(__dirname, '../../../../scripts/build-exec-image.sh');
 
 /**
- * Checks the Docker engine answers and the default runtime's image exists; builds the image
- * (with its progress on the console) when it is missing and the build script is at hand.
+ * `npm start` on a fresh machine: when the engine answers but the default runtime's image is
+ * missing and the build script is at hand, builds it (with its progress on the console).
+ * Everything else the sandbox check finds wrong is left for the worker's own start to report.
  */
 export async function ensureExecImage(config: Config, logger: Logger): Promise<void> {
-  const docker = dockerClient(config.dockerHost || undefined);
-  try {
-    await docker.ping();
-  } catch (err) {
-    throw new Error(
-      `the Docker engine does not answer (${(err as Error).message}); install it (apt-get install -y docker.io) ` +
-        'and start dockerd, or set USE_DOCKER=0 for an unsandboxed development run',
-    );
-  }
-  const image = config.runtimes[config.defaultRuntime]!;
-  const present = await docker
-    .getImage(image)
-    .inspect()
-    .then(
-      () => true,
-      () => false,
-    );
-  if (present) return;
-  if (!fs.existsSync(BUILD_SCRIPT))
-    throw new Error(`sandbox image ${image} is missing; build it with npm run build:exec-image`);
+  const image = config.runtimes[config.defaultRuntime];
+  const checks = await createRunner(config).runner.check([image]);
+  const ok = (name: string) => checks.find((c) => c.name === name)?.ok ?? true;
+  if (!ok('docker') || ok('image') || !fs.existsSync(BUILD_SCRIPT)) return;
   logger.info(`sandbox image ${image} is missing: building it now (a few minutes the first time)`);
   await new Promise<void>((resolve, reject) => {
     const child = spawn('bash', [BUILD_SCRIPT], {

@@ -1,29 +1,23 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_REDIS_URL, type Config } from '@job-runner/config';
+import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
-import { redisAnswers } from './redis-answers';
+import { redisAnswers } from '@job-runner/jobs';
 
-export interface ResolvedRedis {
-  url: string;
+export interface PrivateRedis {
   /** Stops the private redis-server, when one was started. */
   stop(): Promise<void>;
 }
 
 /**
- * The Redis to use: REDIS_URL when set; else localhost:6379 when something answers there; else a
- * private redis-server child (data under JOB_DATA_DIR/redis), when `startPrivate` allows it.
+ * `npm start` with REDIS_URL unset (config.redisUrl is then localhost:6379): when nothing
+ * answers there, starts a private redis-server child on that port (data under
+ * JOB_DATA_DIR/redis) and says so.
  */
-export async function resolveRedis(
-  config: Config,
-  logger: Logger,
-  startPrivate: boolean,
-): Promise<ResolvedRedis> {
-  const none = { stop: async () => undefined };
-  if (config.redisUrl) return { url: config.redisUrl, ...none };
-  if ((await redisAnswers('127.0.0.1', 6379)) || !startPrivate)
-    return { url: DEFAULT_REDIS_URL, ...none };
+export async function resolveRedis(config: Config, logger: Logger): Promise<PrivateRedis> {
+  const none = { stop: () => Promise.resolve() };
+  if (config.redisUrlGiven || (await redisAnswers('127.0.0.1', 6379))) return none;
 
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error) {
     throw new Error(
@@ -63,7 +57,6 @@ export async function resolveRedis(
     `REDIS_URL is unset and nothing answered on localhost:6379: started a private redis-server (data in ${dir})`,
   );
   return {
-    url: DEFAULT_REDIS_URL,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();

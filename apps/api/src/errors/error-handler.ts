@@ -1,44 +1,70 @@
 import type { ErrorRequestHandler } from 'express';
-import { AppError } from '@job-runner/jobs';
+import { ErrorCode, JobRunnerError } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
-import { HeaderedError } from './http-errors';
+import { HttpError } from './http-error';
 
-interface HttpishError {
-  status?: number;
-  statusCode?: number;
+/** The status of each domain error code: the one place the domain meets HTTP. */
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.JobNotFound]: 404,
+  [ErrorCode.ArtifactNotFound]: 404,
+  [ErrorCode.JobAlreadyEnded]: 409,
+  [ErrorCode.InvalidInput]: 422,
+  [ErrorCode.MalformedInput]: 400,
+  [ErrorCode.InputTooLarge]: 413,
+  [ErrorCode.PlatformFailure]: 500,
+};
+
+interface BodyParserError {
   type?: string;
-  expose?: boolean;
+  status?: number;
   message?: string;
 }
 
 /**
- * The one place errors become HTTP: AppErrors carry their status and message; body-parser's
- * errors keep theirs; anything else is a 500 whose details stay in the log.
- * Bodies are `{ "detail": "..." }`, as the legacy service's were.
+ * The one place errors become HTTP answers, all of one shape:
+ * `{"detail": "<what was wrong, naming the field>", "code": "...", "fields": [...]}` (plus the
+ * error's own details). `detail` is the legacy service's field. Anything unexpected is a 500
+ * whose details stay in the log.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let status = 500;
-    let body: Record<string, unknown> = { detail: 'internal error' };
-    if (err instanceof AppError) {
+    let body: Record<string, unknown> = { detail: 'internal error', code: 'INTERNAL', fields: [] };
+    if (err instanceof JobRunnerError) {
+      status = STATUS[err.code];
+      body = { detail: err.message, code: err.code, fields: err.fields, ...err.details };
+    } else if (err instanceof HttpError) {
       status = err.status;
-      body = { detail: err.message, ...err.details };
-      if (err instanceof HeaderedError && !res.headersSent) res.set(err.headers);
+      body = { detail: err.message, code: err.code, fields: err.fields, ...err.details };
+      if (!res.headersSent) res.set(err.headers);
     } else {
-      const e = err as HttpishError;
+      const e = err as BodyParserError;
       if (e.type === 'entity.too.large') {
         status = 413;
-        body = { detail: 'request body is larger than MAX_BODY_BYTES allows' };
+        body = {
+          detail:
+            'the JSON body is larger than MAX_JSON_BODY_BYTES allows; send large files as multipart/form-data',
+          code: ErrorCode.InputTooLarge,
+          fields: ['body'],
+        };
       } else if (e.type === 'entity.parse.failed') {
         status = 400;
-        body = { detail: `body is not valid JSON: ${e.message ?? ''}`.trim() };
-      } else if (e.expose && (e.status ?? e.statusCode)) {
-        status = (e.status ?? e.statusCode)!;
-        body = { detail: e.message };
+        body = {
+          detail: `body is not valid JSON: ${e.message ?? ''}`.trim(),
+          code: ErrorCode.MalformedInput,
+          fields: ['body'],
+        };
+      } else if (e.type === 'request.aborted') {
+        // The client left mid-body: nobody is there to read an answer.
+        res.destroy();
+        return;
+      } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+        status = e.status;
+        body = { detail: e.message ?? 'bad request', code: 'BAD_REQUEST', fields: [] };
       }
     }
     // A deliberate 503 (queue full, Redis away) is an answer, not a fault of ours.
-    if (status >= 500 && !(err instanceof HeaderedError))
+    if (status >= 500 && !(err instanceof HttpError))
       logger.error('request failed', {
         method: req.method,
         path: req.path,
@@ -48,6 +74,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
+    // A body left unread (refused before it was read, or cut short) is not drained on a
+    // kept-alive connection: the connection closes after this answer.
+    if (!req.complete) res.setHeader('Connection', 'close');
     res.status(status).json(body);
   };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { create as contentDisposition } from 'content-disposition';
 import type { RequestHandler } from 'express';
-import { notFound, type JobService } from '@job-runner/jobs';
+import type { JobService } from '@job-runner/jobs';
 
 /**
  * Types shown inline; none of them can run script. Everything else is served as an attachment,
@@ -23,18 +24,26 @@ export function getArtifact(
   jobs: JobService,
 ): RequestHandler<{ id: string; name: string[] | string }> {
   return async (req, res) => {
-    await jobs.getJob(req.params.id);
     const name = Array.isArray(req.params.name) ? req.params.name.join('/') : req.params.name;
-    const opened = await jobs.files.openArtifact(req.params.id, name);
-    if (!opened) throw notFound(`artifact ${name} not found`);
-    const type = INLINE_TYPES[path.extname(name).toLowerCase()];
-    res.setHeader('Content-Type', type ?? 'application/octet-stream');
-    res.setHeader('Content-Length', String(opened.size));
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    const base = path.basename(name).replace(/["\\\r\n]/g, '_');
-    res.setHeader('Content-Disposition', `${type ? 'inline' : 'attachment'}; filename="${base}"`);
-    const stream = opened.handle.createReadStream();
+    const { handle, size } = await jobs.openArtifact(req.params.id, name);
+    // From here the handle is closed on every path: streamed to its end, the client gone, or an
+    // error (autoClose of the read stream, which owns it).
+    const stream = handle.createReadStream({ autoClose: true });
+    try {
+      const type = INLINE_TYPES[path.extname(name).toLowerCase()];
+      res.setHeader('Content-Type', type ?? 'application/octet-stream');
+      res.setHeader('Content-Length', String(size));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      // Any name (CJK, emoji, control characters): an ASCII fallback plus filename*=UTF-8''.
+      res.setHeader(
+        'Content-Disposition',
+        contentDisposition(path.basename(name), { type: type ? 'inline' : 'attachment' }),
+      );
+    } catch (err) {
+      stream.destroy();
+      throw err;
+    }
     stream.on('error', () => res.destroy());
     // A client that leaves mid-download must not leave the file handle to the garbage collector.
     res.on('close', () => stream.destroy());

@@ -1,10 +1,13 @@
 import type { RequestHandler } from 'express';
 import type { JobService } from '@job-runner/jobs';
 
-/** GET /jobs/:id/logs: the combined output so far, as plain text. */
+/**
+ * GET /jobs/:id/logs: the combined output so far, as plain text, byte for byte as the program
+ * wrote it (terminal escapes included: fine for a terminal, to be escaped by anything else).
+ */
 export function getLogs(jobs: JobService): RequestHandler<{ id: string }> {
   return async (req, res) => {
-    await jobs.getJob(req.params.id);
-    res.type('text/plain; charset=utf-8').send(await jobs.logs.text(req.params.id));
+    const text = await jobs.readLog(req.params.id);
+    res.type('text/plain; charset=utf-8').send(text);
   };
 }

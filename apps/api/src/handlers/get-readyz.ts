@@ -1,12 +1,12 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '@job-runner/config';
-import type { Redis } from 'ioredis';
+import type { Operations } from '../ops/operations';
 import { checkReadiness } from '../health/readiness';
 
 /** GET /readyz: 200 when every check passes, else 503; the body says which check failed. */
-export function getReadyz(config: Config, redis: Redis): RequestHandler {
+export function getReadyz(config: Config, ops: Operations): RequestHandler {
   return async (_req, res) => {
-    const { ready, checks } = await checkReadiness(config, redis);
+    const { ready, checks } = await checkReadiness(config, ops.redis, ops.runner);
     const failed = Object.entries(checks)
       .filter(([, c]) => !c.ok)
       .map(([name, c]) => `${name}: ${c.detail ?? 'failed'}`);

@@ -19,11 +19,20 @@ export function submitJobSync(
     if (!ended) {
       res.status(504).json({
         detail: `job ${jobId} has not ended within timeout_sec + ${graceSec}s; it goes on`,
+        code: 'NOT_ENDED_YET',
+        fields: [],
         job_id: jobId,
         status: view.status,
+        job: view,
       });
       return;
     }
-    res.json({ job: view, logs: await jobs.logs.text(jobId), artifacts: view.artifacts });
+    res.json({
+      job_id: jobId,
+      status: view.status,
+      job: view,
+      logs: await jobs.readLog(jobId),
+      artifacts: view.artifacts,
+    });
   };
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
-import { dockerClient } from '@job-runner/sandbox';
+import { runtimeImages } from '@job-runner/bootstrap';
+import type { SandboxRunner } from '@job-runner/sandbox';
 import { withTimeout } from './with-timeout';
 
 export interface CheckResult {
@@ -18,62 +19,35 @@ export interface Readiness {
 const CHECK_TIMEOUT_MS = 2000;
 
 /**
- * Whether this process can do its work: Redis answers; and, when it runs a worker with Docker,
- * the engine answers and every runtime's image is there. An API without an inline worker never
- * starts a sandbox, so it does not need an engine (the worker processes check their own).
+ * Whether this process can do its work: Redis answers; and, when it runs a worker, the sandbox
+ * checks the worker itself passed at start (engine, every runtime image, the OCI runtime) still
+ * pass. An API without an inline worker never starts a sandbox, so it does not need an engine
+ * (the worker processes check their own).
  */
-export async function checkReadiness(config: Config, redis: Redis): Promise<Readiness> {
-  const checks: Record<string, CheckResult> = {};
-  const run = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await withTimeout(fn(), CHECK_TIMEOUT_MS, name);
-      checks[name] = { ok: true };
-    } catch (err) {
-      checks[name] = { ok: false, detail: (err as Error).message };
-    }
-  };
-  const needsDocker = config.useDocker && config.inlineWorker;
-  await Promise.all([
-    run('redis', async () => {
-      const pong = await redis.ping();
-      if (pong !== 'PONG') throw new Error(`unexpected PING answer ${pong}`);
-    }),
-    needsDocker ? dockerChecks(config, checks, run) : Promise.resolve(),
-  ]);
-  if (!needsDocker) {
-    const why = config.useDocker ? 'INLINE_WORKER=0: no sandbox runs here' : 'USE_DOCKER=0';
-    checks.docker = { ok: true, skipped: true, detail: why };
-    checks.image = { ok: true, skipped: true, detail: why };
-  }
-  return { ready: Object.values(checks).every((c) => c.ok), checks };
-}
-
-async function dockerChecks(
+export async function checkReadiness(
   config: Config,
-  checks: Record<string, CheckResult>,
-  run: (name: string, fn: () => Promise<void>) => Promise<void>,
-): Promise<void> {
-  const docker = dockerClient(config.dockerHost || undefined);
-  await run('docker', async () => {
-    await docker.ping();
-  });
-  if (!checks.docker?.ok) {
-    checks.image = { ok: false, detail: 'not checked: the Docker engine does not answer' };
-    return;
+  redis: Redis,
+  runner: SandboxRunner | null,
+): Promise<Readiness> {
+  const checks: Record<string, CheckResult> = {};
+  const redisCheck = withTimeout(redis.ping(), CHECK_TIMEOUT_MS, 'Redis').then(
+    () => ({ ok: true }),
+    (err: Error) => ({ ok: false, detail: err.message }),
+  );
+  if (runner) {
+    const sandbox = await withTimeout(
+      runner.check(runtimeImages(config)),
+      CHECK_TIMEOUT_MS,
+      'the sandbox check',
+    ).catch((err: Error) => [{ name: 'docker', ok: false, detail: err.message }]);
+    for (const c of sandbox) checks[c.name] = c.ok ? { ok: true } : { ok: false, detail: c.detail };
+  } else {
+    const detail = config.inlineWorker
+      ? 'no sandbox runs here'
+      : 'INLINE_WORKER=0: no sandbox runs here';
+    checks.docker = { ok: true, skipped: true, detail };
+    checks.image = { ok: true, skipped: true, detail };
   }
-  await run('image', async () => {
-    const images = [...new Set(Object.values(config.runtimes))];
-    const missing: string[] = [];
-    for (const image of images) {
-      const found = await docker
-        .getImage(image)
-        .inspect()
-        .then(
-          () => true,
-          () => false,
-        );
-      if (!found) missing.push(image);
-    }
-    if (missing.length) throw new Error(`missing image(s): ${missing.join(', ')}`);
-  });
+  checks.redis = await redisCheck;
+  return { ready: Object.values(checks).every((c) => c.ok), checks };
 }

@@ -111,6 +111,18 @@ export class PlatformMetrics {
     });
   }
 
+  /** Exports how many log streams (SSE) this process serves. */
+  countStreams(inUse: () => number): void {
+    new Gauge({
+      name: 'job_runner_sse_streams',
+      help: 'Log streams (SSE) this API process serves now (capped by MAX_SSE_STREAMS)',
+      registers: [this.registry],
+      collect() {
+        this.set(inUse());
+      },
+    });
+  }
+
   /** Starts counting job ends and waits from BullMQ's event stream (new events only). */
   async start(redisUrl: string, queueName: string): Promise<void> {
     this.eventsConnection = redisConnection(redisUrl, 'api-metrics-events');

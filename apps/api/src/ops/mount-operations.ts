@@ -32,7 +32,7 @@ export function requestMetrics({ config, ops }: OperatorDeps): RequestHandler {
 /** Health, readiness, metrics, the API description and the admin board. None needs an API key. */
 export function mountOperations(app: Express, deps: OperatorDeps): void {
   const { config, jobs, logger, ops } = deps;
-  app.get('/readyz', getReadyz(config, ops.redis));
+  app.get('/readyz', getReadyz(config, ops));
   app.get('/metrics', getMetrics(ops.metrics));
   app.get('/openapi.json', getOpenApi(buildOpenApi(config, jobs.schema)));
   app.get('/docs', docsPage);

@@ -2,8 +2,10 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
+import type { SandboxRunner } from '@job-runner/sandbox';
 import { opsConnection } from '../health/ops-connection';
 import { PlatformMetrics } from '../metrics/platform-metrics';
+import { StreamSlots } from '../sse/stream-slots';
 
 /** What the operator surface needs beyond JobService: a fail-fast Redis and the metrics. */
 export interface Operations {
@@ -11,21 +13,29 @@ export interface Operations {
   /** The jobs queue, on the fail-fast connection: for reads that must not hang. */
   queue: Queue;
   metrics: PlatformMetrics;
+  /** The sandbox runner of this process's inline worker (readiness asks it); null: none here. */
+  runner: SandboxRunner | null;
+  /** Log streams served at once, capped by MAX_SSE_STREAMS. */
+  streams: StreamSlots;
   close(): Promise<void>;
 }
 
 export async function startOperations(
   config: Config,
-  redisUrl: string,
   logger: Logger,
+  runner: SandboxRunner | null,
 ): Promise<Operations> {
-  const conn = await opsConnection(redisUrl, config.queueName, logger);
+  const conn = await opsConnection(config.redisUrl, config.queueName, logger);
   const metrics = new PlatformMetrics(conn.queue, logger);
-  await metrics.start(redisUrl, config.queueName);
+  await metrics.start(config.redisUrl, config.queueName);
+  const streams = new StreamSlots(config.http.maxSseStreams);
+  metrics.countStreams(() => streams.inUse);
   return {
     redis: conn.redis,
     queue: conn.queue,
     metrics,
+    runner,
+    streams,
     async close() {
       await metrics.close();
       await conn.close();

@@ -11,5 +11,5 @@ export const formatEventId = (entryId: string, line: number) => `${entryId}.${li
 
 export function parseEventId(raw: string | undefined): LogPosition | null {
   const m = raw ? /^(\d+-\d+)\.(\d+)$/.exec(raw.trim()) : null;
-  return m ? { entryId: m[1]!, line: Number(m[2]) } : null;
+  return m ? { entryId: m[1], line: Number(m[2]) } : null;
 }

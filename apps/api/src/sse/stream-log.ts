@@ -1,29 +1,71 @@
 import type { Request, Response } from 'express';
-import type { LogEntry, JobService } from '@job-runner/jobs';
-import { isEnded } from '@job-runner/jobs';
-import { formatEventId, parseEventId } from './log-event-id';
+import { hasEnded, type JobService, type JobView, type LogEntry } from '@job-runner/jobs';
+import { formatEventId, type LogPosition } from './log-event-id';
 
 export interface StreamLogOptions {
-  /** How long one blocking read waits; also the keep-alive period. */
-  blockMs?: number;
+  /** Keep-alive period of an idle stream; also how often it checks the job is still on. */
+  keepAliveMs?: number;
+}
+
+/** The final event's data: what a client needs to know the verdict without another request. */
+export const endEvent = (view: Pick<JobView, 'status' | 'exit_code' | 'error'> | null) =>
+  `event: end\ndata: ${JSON.stringify(
+    view ? { status: view.status, exit_code: view.exit_code, error: view.error } : {},
+  )}\n\n`;
+
+/** One SSE event per line; a carriage return inside a line starts another `data:` line. */
+function lineEvents(entries: LogEntry[], skipThrough: LogPosition | null): string {
+  let out = '';
+  for (const entry of entries) {
+    const lines = entry.text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    lines.forEach((line, i) => {
+      if (skipThrough && entry.id === skipThrough.entryId && i <= skipThrough.line) return;
+      const data = line
+        .replace(/\r$/, '') // CRLF output is one line, not a line and an empty one
+        .split('\r')
+        .map((part) => `data: ${part}`)
+        .join('\n');
+      out += `id: ${formatEventId(entry.id, i)}\n${data}\n\n`;
+    });
+  }
+  return out;
 }
 
 /**
- * Serves a job's output as Server-Sent Events: the backlog, then live lines, then `event: end`.
- * Each client gets one Redis connection of its own for its blocking reads, closed the moment
- * the client goes away.
+ * Serves a job's output as Server-Sent Events: the backlog, then live lines, then `event: end`
+ * with the final status. Live lines come from the process's one shared log follower; this
+ * stream holds no Redis connection of its own. A client that leaves, at any moment, stops
+ * everything at once (`res` closes: the follow and the timer go).
  */
 export async function streamLog(
   req: Request,
   res: Response,
   jobs: JobService,
   jobId: string,
+  resume: LogPosition | null,
   opts: StreamLogOptions = {},
-) {
-  const blockMs = opts.blockMs ?? 10_000;
-  const resume = parseEventId(
-    req.get('Last-Event-ID') ?? (req.query.last_event_id as string | undefined),
-  );
+): Promise<void> {
+  const keepAliveMs = opts.keepAliveMs ?? 10_000;
+  let closed = res.destroyed || req.destroyed;
+  let unfollow: (() => void) | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const finished = new Promise<void>((resolve) => {
+    const done = () => {
+      closed = true;
+      unfollow?.();
+      clearInterval(timer);
+      resolve();
+    };
+    res.once('close', done);
+    if (closed) done();
+  });
+  const write = (text: string) => {
+    if (!closed && text) res.write(text);
+  };
+  const end = (view: JobView | null) => {
+    if (!closed) res.end(endEvent(view));
+  };
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -31,65 +73,43 @@ export async function streamLog(
     'X-Accel-Buffering': 'no',
   });
   res.flushHeaders();
-  const reader = jobs.connection.duplicate({ connectionName: `sse:${jobId}` });
-  let closed = false;
-  req.on('close', () => {
-    closed = true;
-    reader.disconnect();
-  });
-  const send = (entries: LogEntry[], skipThrough?: { entryId: string; line: number }) => {
-    let out = '';
-    for (const entry of entries) {
-      const lines = entry.text.split('\n');
-      if (lines[lines.length - 1] === '') lines.pop();
-      lines.forEach((line, i) => {
-        if (skipThrough && entry.id === skipThrough.entryId && i <= skipThrough.line) return;
-        const data = line
-          .split('\r')
-          .map((part) => `data: ${part}`)
-          .join('\n');
-        out += `id: ${formatEventId(entry.id, i)}\n${data}\n\n`;
-      });
-    }
-    if (out) res.write(out);
-  };
-  const end = () => {
-    if (!closed) res.end('event: end\ndata: \n\n');
-    closed = true;
-    reader.disconnect();
-  };
   try {
     // The backlog: from the resumed entry itself (its later lines), or from the start.
-    let lastId = '0';
-    let read;
-    if (resume) {
-      read = await jobs.logs.readAt(jobId, resume.entryId, reader);
-      send(read.entries, resume);
-    } else {
-      read = await jobs.logs.readFrom(jobId, '0', reader);
-      send(read.entries);
-    }
-    lastId = read.lastId;
-    while (!closed && !read.ended) {
-      read = await jobs.logs.waitFrom(jobId, lastId === '0' ? '0-0' : lastId, blockMs, reader);
-      if (closed) break;
-      send(read.entries);
+    const backlog = resume
+      ? await jobs.readLogEntries(jobId, resume.entryId, true)
+      : await jobs.readLogEntries(jobId, '0');
+    write(lineEvents(backlog.entries, resume));
+    if (backlog.ended) return end(await jobs.view(jobId).catch(() => null));
+    if (closed) return;
+    let lastId = backlog.lastId;
+    let idle = true;
+    unfollow = jobs.followLog(jobId, lastId, (read) => {
+      idle = false;
       lastId = read.lastId;
-      if (read.ended) break;
-      if (read.entries.length === 0) {
-        res.write(': keep-alive\n\n');
-        // A job can end with no end marker (lost worker, removed): the job itself says so.
-        const view = await jobs.view(jobId).catch(() => null);
-        if (!view || (isEnded(view.status) && view.finished_at)) {
-          send((await jobs.logs.readFrom(jobId, lastId, reader)).entries);
-          break;
-        }
+      write(lineEvents(read.entries, null));
+      if (read.ended) void jobs.view(jobId).then(end, () => end(null));
+    });
+    timer = setInterval(() => {
+      if (!idle) {
+        idle = true;
+        return;
       }
-    }
-    end();
+      write(': keep-alive\n\n');
+      // A job can end with no end marker (a lost worker, removed by retention): the job says so.
+      void jobs.view(jobId).then(
+        async (view) => {
+          if (!hasEnded(view)) return;
+          write(lineEvents((await jobs.readLogEntries(jobId, lastId)).entries, null));
+          end(view);
+        },
+        () => end(null),
+      );
+    }, keepAliveMs);
   } catch (err) {
-    if (closed) return; // the client left; the disconnect made the read fail
-    res.write(`event: error\ndata: ${JSON.stringify((err as Error).message)}\n\n`);
-    end();
+    if (!closed) {
+      write(`event: error\ndata: ${JSON.stringify((err as Error).message)}\n\n`);
+      end(null);
+    }
   }
+  await finished;
 }

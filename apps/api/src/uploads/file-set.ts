@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  badRequest,
+  InvalidInputError,
+  MalformedInputError,
   safeBaseName,
-  unprocessable,
   type FileInfo,
   type JobDirs,
 } from '@job-runner/jobs';
@@ -23,22 +23,22 @@ export class FileSet {
     private readonly limits: UploadLimits,
   ) {}
 
+  /** Total bytes of every file written so far. */
+  get totalBytes(): number {
+    return [...this.files.code, ...this.files.input].reduce((n, f) => n + f.size, 0);
+  }
+
   /** Reserves a name in a group and returns the path to write it to. */
   claim(group: FileGroup, field: string, rawName: string): string {
     const name = safeBaseName(rawName);
     if (name === null)
-      throw badRequest(
+      throw new MalformedInputError(
         `${field}: file name ${JSON.stringify(rawName.slice(0, 300))} is not a usable file name`,
-        { field },
+        [field],
       );
     if (this.files[group].some((f) => f.name === name))
-      throw unprocessable(`${field}: two files are named ${name}`, { field });
-    if (++this.count > this.limits.maxFiles) {
-      throw unprocessable(
-        `too many files: at most ${this.limits.maxFiles} code and input files in all (MAX_FILES)`,
-        { field },
-      );
-    }
+      throw new InvalidInputError(`${field}: two files are named ${name}`, [field]);
+    if (++this.count > this.limits.maxFiles) throw this.tooMany(field);
     this.files[group].push({ name, size: 0 });
     return path.join(this.staged[group], name);
   }
@@ -48,10 +48,18 @@ export class FileSet {
     if (info) info.size = size;
   }
 
+  tooMany(field: string): Error {
+    return new InvalidInputError(
+      `too many files: at most ${this.limits.maxFiles} code and input files in all (MAX_FILES)`,
+      [field],
+    );
+  }
+
+  /** A file over MAX_FILE_BYTES: 422, as the contract has it (413 is for the whole body). */
   tooLarge(field: string, name: string): Error {
-    return unprocessable(
+    return new InvalidInputError(
       `${field}: ${name} is larger than ${this.limits.maxFileBytes} bytes (MAX_FILE_BYTES)`,
-      { field },
+      [field],
     );
   }
 

@@ -27,8 +27,8 @@ export class LogWriter {
 
   write(text: string): void {
     this.pending += text;
-    if (this.pending.length >= (this.opts.flushBytes ?? 32 * 1024)) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs ?? 100);
+    if (this.pending.length >= (this.opts.flushBytes ?? 32 * 1024)) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushMs ?? 100);
   }
 
   flush(): Promise<void> {
@@ -50,6 +50,6 @@ export class LogWriter {
   /** Flushes what is pending and waits for every write; rethrows the first write failure. */
   async close(): Promise<void> {
     await this.flush();
-    if (this.failure) throw this.failure;
+    if (this.failure) throw this.failure as Error;
   }
 }

@@ -28,6 +28,7 @@ export interface RunSummary {
   exit_code: number | null;
   error: string | null;
   duration_ms: number;
+  cpu_time_ms: number | null;
   peak_memory_bytes: number | null;
   artifacts: ArtifactInfo[];
   output_dropped_bytes: number;

@@ -1,5 +1,7 @@
 import type { Job, JobState } from 'bullmq';
 import type { JobSpec } from '../spec/job-spec';
+import { startsOf } from './attempts';
+import { STALLED_REASON } from './bullmq-internals';
 import type { JobData, JobPhase, JobProgress, RunSummary } from './job-data';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
@@ -19,10 +21,15 @@ export interface JobView {
   attempts: number;
   queue_wait_ms: number | null;
   duration_ms: number | null;
+  cpu_time_ms: number | null;
   peak_memory_bytes: number | null;
 }
 
 export const CANCELED = 'canceled';
+
+/** The reason a job whose worker kept dying shows, in the words of our verdicts. */
+export const WORKER_LOST =
+  'platform error: worker lost (it died while running the job, more often than MAX_STALLED_COUNT allows)';
 
 const iso = (ms: number | undefined | null) => (ms ? new Date(ms).toISOString() : null);
 
@@ -34,22 +41,22 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
   let error: string | null = null;
   if (state === 'completed') status = 'succeeded';
   else if (state === 'failed') {
-    error = explainFailure(job.failedReason) || result?.error || 'failed';
+    error = (job.failedReason === STALLED_REASON ? WORKER_LOST : job.failedReason) || 'failed';
     status = error === CANCELED ? 'canceled' : 'failed';
   } else if (state === 'active') status = 'running';
   else status = job.data.canceled ? 'canceled' : 'queued';
   if (status === 'canceled') error = CANCELED;
+  // A job canceled while queued has ended for the client though no worker has dropped it yet.
+  const finishedAt = job.finishedOn || job.data.canceledAt;
   const ended =
-    status === 'succeeded' ||
-    status === 'failed' ||
-    (status === 'canceled' && Boolean(job.finishedOn || job.data.canceledAt));
+    status === 'succeeded' || status === 'failed' || (status === 'canceled' && Boolean(finishedAt));
   return {
     id: String(job.id),
     spec: job.data.spec,
     status,
     created_at: iso(job.timestamp),
     started_at: iso(job.processedOn),
-    finished_at: ended ? iso(job.finishedOn || job.data.canceledAt) : null,
+    finished_at: ended ? iso(finishedAt) : null,
     exit_code: result?.exit_code ?? null,
     error,
     artifacts: (result?.artifacts ?? []).map((a) => a.name),
@@ -62,20 +69,17 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
         : progress.phase === 'finished'
           ? 'collecting'
           : (progress.phase ?? 'preparing'),
-    attempts: Math.max(job.attemptsStarted ?? 0, job.attemptsMade),
+    attempts: startsOf(job),
     queue_wait_ms: job.processedOn ? job.processedOn - job.timestamp : null,
     duration_ms: result?.duration_ms ?? null,
+    cpu_time_ms: result?.cpu_time_ms ?? null,
     peak_memory_bytes: result?.peak_memory_bytes ?? null,
   };
 }
 
-export const isEnded = (status: JobStatus) => status !== 'queued' && status !== 'running';
-
-/** BullMQ's reason for a job whose worker kept dying under it, in the words of our verdicts. */
-export const STALLED_REASON = 'job stalled more than allowable limit';
-
-function explainFailure(reason: string | undefined): string | undefined {
-  if (reason === STALLED_REASON)
-    return 'platform error: worker lost (it died while running the job, more often than MAX_STALLED_COUNT allows)';
-  return reason;
-}
+/**
+ * The one definition of "the job has ended" for its clients: a final status and an end time
+ * (a job BullMQ still finishes has the first without the second).
+ */
+export const hasEnded = (view: Pick<JobView, 'status' | 'finished_at'>): boolean =>
+  view.status !== 'queued' && view.status !== 'running' && view.finished_at !== null;

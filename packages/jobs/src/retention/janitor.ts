@@ -7,7 +7,6 @@ import type { JobFiles } from '../files/job-files';
 import type { LogStore } from '../logs/log-store';
 import type { RetentionOptions } from '../queue/create-queue';
 import type { JobData } from '../queue/job-data';
-import { keyBase } from '../queue/queue-names';
 
 /** A staging area older than this belongs to an upload that will never finish. */
 const STALE_STAGING_MS = 60 * 60 * 1000;
@@ -58,9 +57,8 @@ export class Janitor {
       candidates.set(id, { log: candidates.get(id)?.log ?? false, dir: true });
 
     const next = new Set<string>();
-    const base = keyBase(queue.name);
     for (const [id, where] of candidates) {
-      if ((await this.deps.redis.exists(`${base}:${id}`)) === 1) continue;
+      if ((await queue.getJobState(id)) !== 'unknown') continue;
       const key = `${where.log ? 'L' : ''}${where.dir ? 'D' : ''}:${id}`;
       if (!this.suspects.has(key)) {
         next.add(key);
@@ -83,7 +81,7 @@ export class Janitor {
   }
 
   private async logIds(): Promise<string[]> {
-    const prefix = this.deps.logs.key('');
+    const prefix = this.deps.logs.logPrefix;
     const ids: string[] = [];
     let cursor = '0';
     do {

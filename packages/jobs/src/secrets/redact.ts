@@ -35,9 +35,19 @@ export function redactJobData(data: unknown): unknown {
 /** Secret values worth scrubbing from text: very short ones would blank out ordinary words. */
 export const MIN_SCRUBBED_LENGTH = 4;
 
-/** Replaces every occurrence of each env value in `text` (longest first, so none leaks a part). */
+/**
+ * Replaces every occurrence of each env value in `text`, longest first (so none leaks a part).
+ * Besides the value itself: each line of a multi-line value (a PEM key printed line by line, or
+ * cut by a line-wise log), and its JSON-escaped form (as an error message may quote it).
+ */
 export function scrubSecrets(text: string, env: Record<string, string>): string {
-  const values = [...new Set(Object.values(env))]
+  const forms = new Set<string>();
+  for (const v of Object.values(env)) {
+    forms.add(v);
+    forms.add(JSON.stringify(v).slice(1, -1));
+    for (const line of v.split(/\r?\n/)) forms.add(line.trim());
+  }
+  const values = [...forms]
     .filter((v) => v.length >= MIN_SCRUBBED_LENGTH)
     .sort((a, b) => b.length - a.length);
   let out = text;

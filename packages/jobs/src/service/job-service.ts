@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import type fs from 'node:fs';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type Joi from 'joi';
 import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
-import { conflict, notFound } from '../errors/app-error';
+import { ArtifactNotFoundError } from '../errors/artifact-not-found-error';
+import { JobAlreadyEndedError } from '../errors/job-already-ended-error';
+import { JobNotFoundError } from '../errors/job-not-found-error';
 import { JobFiles, type JobDirs } from '../files/job-files';
-import { LogStore } from '../logs/log-store';
+import { LogFollower } from '../logs/log-follower';
+import { LogStore, type LogRead } from '../logs/log-store';
 import { createQueue } from '../queue/create-queue';
+import { isJobId } from '../queue/job-id';
 import { RUN_JOB, type FileInfo, type JobData } from '../queue/job-data';
-import { isEnded, toJobView, type JobView } from '../queue/job-view';
+import { hasEnded, toJobView, type JobView } from '../queue/job-view';
 import { cancelChannel, KEY_PREFIX, keyBase } from '../queue/queue-names';
 import { redisConnection } from '../queue/redis-connection';
 import type { JobSpec } from '../spec/job-spec';
@@ -23,26 +28,35 @@ export interface SubmitFiles {
   input: FileInfo[];
 }
 
+/** An artifact opened for reading; the caller closes the handle. */
+export interface OpenArtifact {
+  handle: fs.promises.FileHandle;
+  size: number;
+}
+
 /**
- * What the API does with jobs, over BullMQ's own structures: submit, read, wait, cancel.
- * Knows nothing of HTTP beyond the AppErrors it throws.
+ * What the API does with jobs, over BullMQ's own structures: submit, read, wait, cancel, and the
+ * job's log and artifacts. Every operation on a job answers JobNotFoundError itself (an id that
+ * is not of the form this service hands out is not even looked up), so handlers stay thin.
  */
 export class JobService {
-  readonly connection: Redis;
+  /** The jobs queue, for the operator surface (the board, metrics); handlers use the methods. */
   readonly queue: Queue<JobData>;
-  readonly logs: LogStore;
-  readonly files: JobFiles;
   /** The spec schema requests are validated with (also rendered into the OpenAPI document). */
   readonly schema: Joi.ObjectSchema;
+  private readonly connection: Redis;
+  private readonly logs: LogStore;
+  private readonly files: JobFiles;
   private queueEvents?: QueueEvents;
   private eventsConnection?: Redis;
+  private follower?: LogFollower;
+  private followerConnection?: Redis;
 
   constructor(
     readonly config: Config,
-    private readonly redisUrl: string,
     private readonly logger: Logger,
   ) {
-    this.connection = redisConnection(redisUrl, 'api');
+    this.connection = redisConnection(config.redisUrl, 'api');
     this.queue = createQueue(
       config.queueName,
       this.connection,
@@ -60,7 +74,7 @@ export class JobService {
 
   async init(): Promise<void> {
     await this.files.init();
-    this.eventsConnection = redisConnection(this.redisUrl, 'api-events');
+    this.eventsConnection = redisConnection(this.config.redisUrl, 'api-events');
     this.queueEvents = new QueueEvents(this.config.queueName, {
       connection: this.eventsConnection,
       prefix: KEY_PREFIX,
@@ -69,6 +83,8 @@ export class JobService {
       this.logger.warn('queue events error', { error: err.message }),
     );
     await this.queueEvents.waitUntilReady();
+    this.followerConnection = redisConnection(this.config.redisUrl, 'api-log-follower');
+    this.follower = new LogFollower(this.logs, this.followerConnection, this.connection);
   }
 
   validateSpec(raw: unknown): JobSpec {
@@ -103,15 +119,50 @@ export class JobService {
     return jobId;
   }
 
-  async getJob(jobId: string): Promise<Job<JobData>> {
+  /** The job, or JobNotFoundError; an id of another form is refused without asking Redis. */
+  private async job(jobId: string): Promise<Job<JobData>> {
+    if (!isJobId(jobId)) throw new JobNotFoundError(jobId);
     const job = await this.queue.getJob(jobId);
-    if (!job) throw notFound(`job ${jobId} not found`);
+    if (!job) throw new JobNotFoundError(jobId);
     return job;
   }
 
   async view(jobId: string): Promise<JobView> {
-    const job = await this.getJob(jobId);
+    const job = await this.job(jobId);
     return toJobView(job, await job.getState());
+  }
+
+  /** Lines of output so far (counted as they were written, never by reading the log). */
+  async lineCount(jobId: string): Promise<number> {
+    return this.logs.lineCount(jobId);
+  }
+
+  /** The whole output so far. */
+  async readLog(jobId: string): Promise<string> {
+    await this.job(jobId);
+    return this.logs.text(jobId);
+  }
+
+  /** Log entries after `afterId` (`0`: all), or from `fromId` on when `inclusive`. */
+  async readLogEntries(jobId: string, id: string, inclusive = false): Promise<LogRead> {
+    return inclusive ? this.logs.readAt(jobId, id) : this.logs.readFrom(jobId, id);
+  }
+
+  /**
+   * Hands `listener` each new piece of the job's log after `afterId`, as it is written, until
+   * the returned function is called. One Redis connection serves every follower of the process.
+   */
+  followLog(jobId: string, afterId: string, listener: (read: LogRead) => void): () => void {
+    if (!this.follower) throw new Error('JobService.init() was not called');
+    return this.follower.follow(jobId, afterId, listener);
+  }
+
+  /** A regular file of the job's output directory, opened; ArtifactNotFoundError otherwise. */
+  async openArtifact(jobId: string, name: string): Promise<OpenArtifact> {
+    await this.job(jobId);
+    const opened = await this.files.openArtifact(jobId, name);
+    if (!opened) throw new ArtifactNotFoundError(name);
+    return opened;
   }
 
   /**
@@ -119,23 +170,19 @@ export class JobService {
    * the current view when `timeoutMs` passes first. A job that ended before the wait is seen.
    */
   async waitForEnd(jobId: string, timeoutMs: number): Promise<{ view: JobView; ended: boolean }> {
-    const job = await this.getJob(jobId);
+    const job = await this.job(jobId);
     if (!this.queueEvents) throw new Error('JobService.init() was not called');
     // waitUntilFinished subscribes first and then checks the state, so no end is missed.
     await job.waitUntilFinished(this.queueEvents, timeoutMs).catch(() => undefined);
     const view = await this.view(jobId);
-    return { view, ended: isEnded(view.status) && view.finished_at !== null };
+    return { view, ended: hasEnded(view) };
   }
 
-  /** Cancels a queued or running job; an ended one is a 409. */
+  /** Cancels a queued or running job; an ended one is JobAlreadyEndedError. */
   async cancel(jobId: string): Promise<JobView> {
-    const job = await this.getJob(jobId);
+    const job = await this.job(jobId);
     const before = toJobView(job, await job.getState());
-    if (isEnded(before.status) && before.finished_at !== null) {
-      throw conflict(`job ${jobId} has already ended (${before.status})`, {
-        status: before.status,
-      });
-    }
+    if (hasEnded(before)) throw new JobAlreadyEndedError(jobId, before.status);
     if (before.status === 'queued' || before.status === 'canceled') {
       // It will never run: the first worker to take it drops it at once. For the client it has
       // ended now, so it reads `canceled` with its end time whether or not a worker is free.
@@ -153,6 +200,8 @@ export class JobService {
 
   async close(): Promise<void> {
     // Connections handed to BullMQ stay ours to close.
+    await this.follower?.close();
+    this.followerConnection?.disconnect();
     await this.queueEvents?.close().catch(() => undefined);
     this.eventsConnection?.disconnect();
     await this.queue.close().catch(() => undefined);

@@ -1,4 +1,10 @@
 import Joi from 'joi';
+import {
+  MAX_TIMEOUT_SEC,
+  MIN_CPU_LIMIT,
+  MIN_MEM_LIMIT_MB,
+  MIN_PIDS_LIMIT,
+} from '@job-runner/config';
 import { safeBaseName } from './file-name';
 
 export interface SpecCaps {
@@ -14,78 +20,118 @@ export interface SpecSchemaOptions {
   defaultRuntime: string;
 }
 
+/** Bytes of all args together, and of all env names and values together. */
+export const MAX_ARGS_BYTES = 64 * 1024;
+export const MAX_ENV_BYTES = 64 * 1024;
+
 const cap = (name: string, variable: string, value: number) => ({
   'number.max': `${name} must be at most ${value} (the operator's cap, ${variable})`,
 });
 
+/** No NUL: a program's argv and environment cannot hold one (the engine would refuse). */
+const text = (max: number) =>
+  Joi.string()
+    .max(max)
+    .pattern(/\0/, { invert: true })
+    .messages({ 'string.pattern.invert.base': '{#label} must not contain a NUL character' });
+
+const bytesOf = (strings: string[]) => strings.reduce((n, s) => n + Buffer.byteLength(s) + 1, 0);
+
 /**
- * The job spec, every field optional. Unknown fields are ignored, as the legacy service did, so
- * existing clients that send extras keep working.
+ * The job spec, every field optional. Unknown fields are refused by name (a misspelt
+ * `timeout` must not silently run with the default), and every limit the engine would refuse is
+ * refused here, so it is the client's 422 and never a platform error.
  */
 export function specSchema({
   caps,
   runtimes,
   defaultRuntime,
 }: SpecSchemaOptions): Joi.ObjectSchema {
+  const maxTimeout = Math.min(MAX_TIMEOUT_SEC, caps.maxTimeoutSec);
   return Joi.object({
     entry: Joi.string()
       .default('main.py')
       .custom((v: string, h) => (safeBaseName(v) === v ? v : h.error('any.invalid')))
       .messages({ 'any.invalid': 'entry must be a plain file name in the code directory' })
-      .description('file in the code directory run with python'),
+      .description('file in the code directory run with python')
+      .example('main.py'),
     args: Joi.array()
-      .items(Joi.string().max(65536))
+      .items(text(65536))
       .max(1024)
       .default([])
-      .description('argv after the entry'),
+      .custom((v: string[], h) => (bytesOf(v) > MAX_ARGS_BYTES ? h.error('array.bytes') : v))
+      .messages({ 'array.bytes': `args must hold at most ${MAX_ARGS_BYTES} bytes in all` })
+      .description(`argv after the entry (at most ${MAX_ARGS_BYTES} bytes in all)`)
+      .example([]),
     runtime: Joi.string()
       .valid(...runtimes)
       .default(defaultRuntime)
       .messages({ 'any.only': `runtime must be one of: ${runtimes.join(', ')}` })
-      .description('sandbox image from the runtime registry'),
+      .description('sandbox image from the runtime registry')
+      .example(defaultRuntime),
     timeout_sec: Joi.number()
       .integer()
       .min(1)
-      .max(Math.min(600, caps.maxTimeoutSec))
-      .default(Math.min(60, caps.maxTimeoutSec))
+      .max(maxTimeout)
+      .default(Math.min(60, maxTimeout))
       .messages(
-        caps.maxTimeoutSec < 600 ? cap('timeout_sec', 'MAX_TIMEOUT_SEC', caps.maxTimeoutSec) : {},
+        caps.maxTimeoutSec < MAX_TIMEOUT_SEC
+          ? cap('timeout_sec', 'MAX_TIMEOUT_SEC', caps.maxTimeoutSec)
+          : {},
       )
-      .description('wall-clock limit in seconds'),
+      .description('wall-clock limit in seconds')
+      .example(30),
     cpu_limit: Joi.number()
-      .greater(0)
+      .min(MIN_CPU_LIMIT)
       .max(caps.maxCpuLimit)
       .default(Math.min(1, caps.maxCpuLimit))
-      .messages(cap('cpu_limit', 'MAX_CPU_LIMIT', caps.maxCpuLimit))
-      .description('CPUs'),
+      .messages({
+        ...cap('cpu_limit', 'MAX_CPU_LIMIT', caps.maxCpuLimit),
+        'number.min': `cpu_limit must be at least ${MIN_CPU_LIMIT} (the engine's smallest CPU share)`,
+      })
+      .description(`CPUs (${MIN_CPU_LIMIT} to the operator's cap)`)
+      .example(1),
     mem_limit_mb: Joi.number()
       .integer()
-      .greater(32)
+      .min(MIN_MEM_LIMIT_MB)
       .max(caps.maxMemLimitMb)
       .default(Math.min(512, caps.maxMemLimitMb))
-      .messages(cap('mem_limit_mb', 'MAX_MEM_LIMIT_MB', caps.maxMemLimitMb))
-      .description('memory limit in MiB, no swap beyond it'),
+      .messages({
+        ...cap('mem_limit_mb', 'MAX_MEM_LIMIT_MB', caps.maxMemLimitMb),
+        'number.min': `mem_limit_mb must be more than 32`,
+      })
+      .description('memory limit in MiB, no swap beyond it (the job files count against it)')
+      .example(512),
     pids_limit: Joi.number()
       .integer()
-      .greater(0)
+      .min(MIN_PIDS_LIMIT)
       .max(caps.maxPidsLimit)
       .default(Math.min(128, caps.maxPidsLimit))
-      .messages(cap('pids_limit', 'MAX_PIDS_LIMIT', caps.maxPidsLimit))
-      .description('process and thread limit'),
+      .messages({
+        ...cap('pids_limit', 'MAX_PIDS_LIMIT', caps.maxPidsLimit),
+        'number.min': `pids_limit must be at least ${MIN_PIDS_LIMIT} (the sandbox itself needs a few processes to bring the files in and collect the artifacts)`,
+      })
+      .description(`process and thread limit (at least ${MIN_PIDS_LIMIT})`)
+      .example(128),
     net_policy: Joi.string()
       .valid('none', 'outbound')
       .default('none')
-      .description('none: loopback only'),
+      .description('none: loopback only; outbound: the internet, never private ranges')
+      .example('none'),
     env: Joi.object()
-      .pattern(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, Joi.string().max(32768).allow(''))
+      .pattern(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, text(32768).allow(''))
       .max(256)
       .default({})
-      .options({ stripUnknown: false })
+      .custom((v: Record<string, string>, h) =>
+        bytesOf(Object.entries(v).flat()) > MAX_ENV_BYTES ? h.error('object.bytes') : v,
+      )
       .messages({
         'object.unknown': 'env names must match [A-Za-z_][A-Za-z0-9_]* and values must be strings',
+        'object.bytes': `env must hold at most ${MAX_ENV_BYTES} bytes of names and values in all`,
       })
-      .description('extra environment for the program'),
+      .description(`extra environment for the program (at most ${MAX_ENV_BYTES} bytes in all)`)
+      .example({}),
   })
-    .options({ stripUnknown: true })
-    .prefs({ abortEarly: false, errors: { wrap: { label: false } } });
+    .prefs({ abortEarly: false, errors: { wrap: { label: false } } })
+    .meta({ className: 'JobSpec' });
 }

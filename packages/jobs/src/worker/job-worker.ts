@@ -1,30 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { Worker, type Job, type Queue } from 'bullmq';
+import { Job, Worker, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
-import { DockerRunner, LocalRunner, type SandboxRunner } from '@job-runner/sandbox';
+import type { SandboxInventory, SandboxRunner } from '@job-runner/sandbox';
 import { JobFiles } from '../files/job-files';
 import { LogStore } from '../logs/log-store';
+import { STALLED_REASON } from '../queue/bullmq-internals';
 import { createQueue } from '../queue/create-queue';
 import type { JobData, RunSummary } from '../queue/job-data';
-import { STALLED_REASON } from '../queue/job-view';
 import { cancelChannel, KEY_PREFIX, keyBase } from '../queue/queue-names';
 import { redisConnection } from '../queue/redis-connection';
 import { CancelRegistry } from './cancel-registry';
+import { note } from './job-note';
 import { createJobProcessor } from './job-processor';
 import { WORKER_LABEL } from './orphan-reaper';
 import { WorkerUpkeep } from './worker-upkeep';
 
-export { WORKER_LABEL };
-
 export interface JobWorkerOptions {
   config: Config;
-  redisUrl: string;
   logger: Logger;
-  /** Defaults to a DockerRunner (USE_DOCKER=1) or a LocalRunner. */
-  runner?: SandboxRunner;
+  /** Runs the programs; the app builds it (Docker, or the unsandboxed local runner). */
+  runner: SandboxRunner;
+  /** The engine's sandboxes, for the reaper; absent for the local runner. */
+  inventory?: SandboxInventory;
 }
 
 /**
@@ -44,30 +44,20 @@ export class JobWorker {
 
   constructor(private readonly opts: JobWorkerOptions) {
     const { config } = opts;
+    this.runner = opts.runner;
     this.log = opts.logger.child({ workerId: this.id });
-    this.runner =
-      opts.runner ??
-      (config.useDocker
-        ? new DockerRunner({
-            dockerHost: config.dockerHost || undefined,
-            maxArtifacts: config.output.maxArtifacts,
-            maxArtifactBytes: config.output.maxArtifactBytes,
-            filesBytes: config.uploads.maxBodyBytes,
-            tmpBytes: config.output.tmpSizeMb * 1024 * 1024,
-            runtime: config.sandboxRuntime || undefined,
-            outboundNetwork: config.outbound.enabled ? config.outbound.network : undefined,
-          })
-        : new LocalRunner({
-            maxArtifacts: config.output.maxArtifacts,
-            maxArtifactBytes: config.output.maxArtifactBytes,
-          }));
-    this.connection = redisConnection(opts.redisUrl, `worker:${this.id}`);
+    this.connection = redisConnection(config.redisUrl, `worker:${this.id}`);
     // No connection name: ioredis would send CLIENT SETNAME on every reconnect, which a
     // connection in subscriber mode refuses, and the cancel subscription would be lost.
-    this.subscriber = redisConnection(opts.redisUrl);
+    this.subscriber = redisConnection(config.redisUrl);
     this.subscriber.on('error', (err: Error) =>
       this.log.warn('cancel channel error (ioredis reconnects)', { error: err.message }),
     );
+  }
+
+  /** Labels every sandbox of this worker carries (the reaper finds its leftovers by them). */
+  get labels(): Record<string, string> {
+    return { [WORKER_LABEL]: this.id };
   }
 
   async start(): Promise<void> {
@@ -83,6 +73,8 @@ export class JobWorker {
     // refused while it is not in place).
     for (const remark of (await this.runner.prepare?.()) ?? []) this.log.warn(remark);
     const logs = new LogStore(this.connection, keyBase(config.queueName));
+    const queue = createQueue(config.queueName, this.connection, config.retry, config.retention);
+    this.queue = queue;
     const processor = createJobProcessor({
       runner: this.runner,
       files,
@@ -91,18 +83,18 @@ export class JobWorker {
       logger: this.opts.logger,
       runtimes: config.runtimes,
       maxLogBytes: config.output.maxLogBytes,
-      labels: { [WORKER_LABEL]: this.id },
-      isCanceled: (job) => this.isCanceled(job),
+      labels: this.labels,
+      isCanceled: async (job) =>
+        Boolean((await Job.fromId<JobData>(queue, String(job.id)))?.data.canceled),
     });
-    this.queue = createQueue(config.queueName, this.connection, config.retry, config.retention);
     this.upkeep = new WorkerUpkeep({
       config,
       workerId: this.id,
       redis: this.connection,
-      queue: this.queue,
+      queue,
       files,
       logs,
-      inventory: this.runner instanceof DockerRunner ? this.runner : undefined,
+      inventory: this.opts.inventory,
       running: () => this.cancels.ids(),
       logger: this.log,
     });
@@ -131,7 +123,7 @@ export class JobWorker {
       if (job && err.message === STALLED_REASON) {
         const id = String(job.id);
         void logs
-          .append(id, '[job-runner] platform error: its worker died while running it, too often\n')
+          .append(id, note('platform error: its worker died while running it, too often'))
           .then(() => logs.end(id))
           .catch(() => undefined);
       }
@@ -148,14 +140,6 @@ export class JobWorker {
       concurrency: config.workerConcurrency,
       sandbox: this.runner.kind,
     });
-  }
-
-  private async isCanceled(job: Job<JobData>): Promise<boolean> {
-    const raw = await this.connection.hget(
-      `${keyBase(this.opts.config.queueName)}:${job.id}`,
-      'data',
-    );
-    return raw ? Boolean((JSON.parse(raw) as JobData).canceled) : false;
   }
 
   /**
@@ -184,6 +168,7 @@ export class JobWorker {
   /** Closes once running jobs have ended, however long that takes (`shutdown` bounds it). */
   async close(): Promise<void> {
     await this.worker?.close();
+    await this.runner.close?.();
     await this.upkeep?.stop();
     await this.queue?.close().catch(() => undefined);
     await this.subscriber.quit().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { JOB_LABEL, type SandboxInventory } from '@job-runner/sandbox';
+import type { SandboxInventory } from '@job-runner/sandbox';
 import type { Logger } from '@job-runner/logger';
 import type { WorkerRegistry } from './worker-registry';
 
@@ -6,7 +6,7 @@ import type { WorkerRegistry } from './worker-registry';
 export const WORKER_LABEL = 'job-runner.worker-id';
 
 /** A sandbox of our own worker that no run claims is a leak only after this long. */
-const OWN_LEAK_AGE_MS = 60_000;
+export const OWN_LEAK_AGE_MS = 60_000;
 
 export interface OrphanReaperDeps {
   inventory: SandboxInventory;
@@ -15,6 +15,8 @@ export interface OrphanReaperDeps {
   selfId: string;
   running: () => string[];
   logger: Logger;
+  /** How old a sandbox of this worker's own must be before it counts as a leak. */
+  ownLeakAgeMs?: number;
 }
 
 /**
@@ -34,12 +36,16 @@ export class OrphanReaper {
     const verdicts = new Map<string, boolean>();
     let removed = 0;
     for (const box of sandboxes) {
-      const owner = box.labels[WORKER_LABEL]!;
-      const jobId = box.labels[JOB_LABEL] ?? '';
+      const owner = box.labels[WORKER_LABEL];
+      const jobId = box.jobId;
       let orphan: boolean;
       let why: string;
       if (owner === selfId) {
-        orphan = !running.has(jobId) && Date.now() - box.createdMs > OWN_LEAK_AGE_MS;
+        // A sandbox no job has taken yet (a pooled one) is not a leak.
+        orphan =
+          jobId !== null &&
+          !running.has(jobId) &&
+          Date.now() - box.createdMs > (this.deps.ownLeakAgeMs ?? OWN_LEAK_AGE_MS);
         why = 'left behind by this worker';
       } else {
         if (!verdicts.has(owner)) verdicts.set(owner, await registry.isDead(owner));

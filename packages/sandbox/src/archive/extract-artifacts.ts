@@ -14,7 +14,9 @@ export interface ExtractLimits {
  * Reads the sandbox's output archive into `outputDir` (which must exist and be empty).
  * Only regular files are kept: links, devices, FIFOs are skipped with a notice, so nothing the
  * sandbox made can point the host anywhere. Files are created exclusively (`wx`), in directories
- * this function made itself, so no path written can be a link planted by the sandbox.
+ * this function made itself, so no path written can be a link planted by the sandbox. The caps
+ * are checked again here (the archive is the sandbox's word). An archive that breaks off keeps
+ * the files that arrived whole; the one cut short is removed, never served half-written.
  */
 export async function extractArtifacts(
   archive: NodeJS.ReadableStream,
@@ -24,12 +26,12 @@ export async function extractArtifacts(
 ): Promise<ArtifactInfo[]> {
   const artifacts: ArtifactInfo[] = [];
   let total = 0;
+  let current: Promise<void> = Promise.resolve();
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
-    const done = (err?: unknown) => (err ? next(err as Error) : next());
     const skip = (why?: string) => {
       if (why) notice(why);
-      stream.on('end', () => done());
+      stream.on('end', () => next());
       stream.resume();
     };
     if (header.type === 'directory') return skip();
@@ -47,21 +49,27 @@ export async function extractArtifacts(
     if (total + size > limits.maxBytes)
       return skip(`artifact skipped: ${name} (artifacts over ${limits.maxBytes} bytes in all)`);
     const target = path.join(outputDir, ...name.split('/'));
-    fs.promises
+    current = fs.promises
       .mkdir(path.dirname(target), { recursive: true })
       .then(() => pipeline(stream, fs.createWriteStream(target, { flags: 'wx', mode: 0o644 })))
       .then(() => {
         total += size;
         artifacts.push({ name, size });
-        done();
+        next();
       })
-      .catch((err: NodeJS.ErrnoException) => {
-        // A file and a directory of the same name, or a repeated entry: keep the first.
+      .catch(async (err: NodeJS.ErrnoException) => {
+        // A repeated entry (EEXIST) keeps the first; anything else cut this file short.
+        if (err.code !== 'EEXIST') await fs.promises.rm(target, { force: true }).catch(() => null);
         notice(`artifact skipped: ${name} (${err.code ?? err.message})`);
         stream.resume();
-        done();
+        next();
       });
   });
-  await pipeline(archive, extract);
+  try {
+    await pipeline(archive, extract);
+  } catch (err) {
+    notice(`artifacts incomplete: ${(err as Error).message}`);
+  }
+  await current;
   return artifacts.sort((a, b) => a.name.localeCompare(b.name));
 }

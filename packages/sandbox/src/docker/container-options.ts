@@ -17,6 +17,8 @@ export interface ContainerOptionsInput {
   labels: Record<string, string>;
   /** OCI runtime such as gVisor's `runsc`; default: the engine's. */
   runtime?: string;
+  /** Container name (the engine's `name` parameter). */
+  name?: string;
 }
 
 const mount = (opts: string) => `rw,noexec,nosuid,nodev,${opts}`;
@@ -28,12 +30,12 @@ const mount = (opts: string) => `rw,noexec,nosuid,nodev,${opts}`;
  * and no host path is mounted.
  */
 export function containerOptions(input: ContainerOptionsInput): Docker.ContainerCreateOptions {
-  const memory = input.limits.memoryMb * 1024 * 1024;
   const outbound = input.netPolicy === 'outbound';
   // Never Docker's default bridge: it has no egress firewall.
   if (outbound && !input.outboundNetwork)
     throw new Error("an outbound sandbox needs the platform's firewalled network");
   return {
+    ...(input.name ? { name: input.name } : {}),
     Image: input.image,
     Cmd: COPY_IN_CMD,
     Entrypoint: [],
@@ -54,10 +56,7 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
       CapDrop: ['ALL'],
       // Docker's default seccomp profile stays on: we add to it, never replace it.
       SecurityOpt: ['no-new-privileges:true'],
-      Memory: memory,
-      MemorySwap: memory, // no swap beyond the limit
-      NanoCpus: Math.round(input.limits.cpus * 1e9),
-      PidsLimit: input.limits.pids,
+      ...limitsUpdate(input.limits),
       Ulimits: [
         { Name: 'nofile', Soft: 1024, Hard: 1024 },
         { Name: 'fsize', Soft: input.outputBytes, Hard: input.outputBytes },
@@ -83,5 +82,19 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
       },
       ...(input.runtime ? { Runtime: input.runtime } : {}),
     },
+  };
+}
+
+/**
+ * The resource limits of a sandbox, as both create and update take them: the engine can change
+ * them on a running container, which is how a pooled sandbox takes on a job's own limits.
+ */
+export function limitsUpdate(limits: SandboxLimits) {
+  const memory = limits.memoryMb * 1024 * 1024;
+  return {
+    Memory: memory,
+    MemorySwap: memory, // no swap beyond the limit
+    NanoCpus: Math.round(limits.cpus * 1e9),
+    PidsLimit: limits.pids,
   };
 }

@@ -7,6 +7,8 @@ export interface DockerRunnerOptions {
   maxArtifactBytes?: number;
   /** Size of /workspace/code and /workspace/input each. Default 64 MiB. */
   filesBytes?: number;
+  /** Time allowed to collect the artifacts once the program has ended. Default 60 s. */
+  collectTimeoutSec?: number;
   /** Size of /tmp. Default 64 MiB. */
   tmpBytes?: number;
   /** Labels put on every container (worker id, platform instance). */

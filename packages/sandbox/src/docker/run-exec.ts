@@ -1,28 +1,35 @@
 import type Docker from 'dockerode';
-import type { Writable } from 'node:stream';
-import { chunkSink } from './chunk-sink';
+import { pipeline } from 'node:stream/promises';
+import { DockerFrames, type FrameSink } from './docker-frames';
 
 export interface ExecOptions {
   cmd: string[];
   user: string;
   env?: string[];
   workingDir?: string;
-  onStdout?: (chunk: Buffer) => void;
-  onStderr?: (chunk: Buffer) => void;
-  /** Receives the raw stdout stream instead of chunks (for archives); demuxed. */
-  stdoutSink?: Writable;
-  /** Called once the process is running, with a way to wait for its end. */
+  /** Every piece of stdout and stderr; a returned promise holds the stream (backpressure). */
+  sink?: FrameSink;
+  /** Called once the process is running. */
   onStarted?: () => void;
+  /** Ends the wait for the stream (the caller has killed the process or the container). */
+  signal?: AbortSignal;
 }
 
-/** Longer than any run may last (600 s) plus the kill's grace. */
-const MAX_EXIT_WAIT_MS = 11 * 60 * 1000;
+export interface ExecHandle {
+  /** Settles when the exec's output has ended (or the signal gave up on it). */
+  done: Promise<void>;
+  /** The process's exit code, asked of the engine (one more round trip); null if unknown. */
+  exitCode(maxWaitMs: number): Promise<number | null>;
+}
 
-/** Runs a command in a running container and resolves with its exit code once it has ended. */
-export async function runExec(
+/**
+ * Starts a command in a running container. Two engine round trips (create, start); the output
+ * then flows through the hijacked connection, demultiplexed with backpressure.
+ */
+export async function startExec(
   container: Docker.Container,
   opts: ExecOptions,
-): Promise<number | null> {
+): Promise<ExecHandle> {
   const exec = await container.exec({
     Cmd: opts.cmd,
     User: opts.user,
@@ -33,26 +40,49 @@ export async function runExec(
     AttachStderr: true,
     Tty: false,
   });
-  const stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream &
-    NodeJS.EventEmitter;
+  const stream = await exec.start({ hijack: true, stdin: false });
   opts.onStarted?.();
-  const stdout = opts.stdoutSink ?? chunkSink(opts.onStdout);
-  const stderr = chunkSink(opts.onStderr);
-  await new Promise<void>((resolve, reject) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', reject);
-    container.modem.demuxStream(stream, stdout, stderr);
+  const sink: FrameSink = opts.sink ?? (() => undefined);
+  const frames = new DockerFrames(sink);
+  const flowing = pipeline(stream, frames).catch((err: unknown) => {
+    // A stream cut on purpose (cancel, the container killed) is an ending, not a failure.
+    if (opts.signal?.aborted) return;
+    throw err;
   });
-  if (opts.stdoutSink) opts.stdoutSink.end();
-  // The stream can end before the process does: a moment before the engine records the exit
-  // code, or (seen on a loaded engine) long before, while the program still runs. Wait for the
-  // process itself; a run's timeout still ends it, and past the longest possible run we give up.
-  const deadline = Date.now() + MAX_EXIT_WAIT_MS;
-  for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 250)) {
-    const info = await exec.inspect();
-    if (!info.Running) return info.ExitCode;
-    await new Promise((r) => setTimeout(r, delay));
-  }
-  return null;
+  const done = opts.signal
+    ? Promise.race([
+        flowing,
+        new Promise<void>((resolve) => {
+          if (opts.signal!.aborted) resolve();
+          opts.signal!.addEventListener('abort', () => resolve(), { once: true });
+        }),
+      ]).finally(() => {
+        if (opts.signal!.aborted) stream.destroy();
+      })
+    : flowing;
+  return {
+    done,
+    async exitCode(maxWaitMs: number) {
+      // The stream can end a moment before the engine records the exit (or, on a loaded engine,
+      // well before): ask until it has, within the wait given.
+      const deadline = Date.now() + maxWaitMs;
+      for (let delay = 5; ; delay = Math.min(delay * 2, 250)) {
+        const info = await exec.inspect();
+        if (!info.Running) return info.ExitCode;
+        if (Date.now() >= deadline) return null;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    },
+  };
+}
+
+/** Runs a command to its end and answers its exit code (the kill, probes). */
+export async function runExec(
+  container: Docker.Container,
+  opts: ExecOptions,
+  maxWaitMs = 30_000,
+): Promise<number | null> {
+  const handle = await startExec(container, opts);
+  await handle.done;
+  return handle.exitCode(maxWaitMs);
 }

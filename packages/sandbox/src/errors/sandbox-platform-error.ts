@@ -1,9 +1,15 @@
+import type { SandboxErrorCode } from './sandbox-error-code';
+
 /**
  * The platform could not run the program: the engine is unreachable, the image is missing, a
- * container could not be created. Worth retrying; never the user's fault.
+ * container could not be created. Worth retrying; never the user's fault. The code says which.
  */
 export class SandboxPlatformError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: SandboxErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'SandboxPlatformError';
   }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SandboxErrorCode } from '../errors/sandbox-error-code';
 import { SandboxPlatformError } from '../errors/sandbox-platform-error';
 import type { RunRequest } from '../run-request';
 import type { ArtifactInfo, RunResult, RunVerdict } from '../run-result';
-import type { SandboxRunner } from '../sandbox-runner';
+import type { SandboxCheck, SandboxRunner } from '../sandbox-runner';
 import { sandboxEnv } from '../sandbox-env';
 import { now } from '../timer';
 
@@ -22,14 +23,14 @@ export class LocalRunner implements SandboxRunner {
   readonly kind = 'local' as const;
   constructor(private readonly opts: LocalRunnerOptions = {}) {}
 
-  async check(): Promise<void> {
+  async check(): Promise<SandboxCheck[]> {
     const python = this.opts.python ?? 'python3';
-    await new Promise<void>((resolve, reject) => {
+    return new Promise((resolve) => {
       const p = spawn(python, ['--version'], { stdio: 'ignore' });
       p.on('error', (err) =>
-        reject(new SandboxPlatformError(`${python} not found: ${err.message}`)),
+        resolve([{ name: 'python', ok: false, detail: `${python} not found: ${err.message}` }]),
       );
-      p.on('exit', () => resolve());
+      p.on('exit', () => resolve([{ name: 'python', ok: true }]));
     });
   }
 
@@ -46,6 +47,7 @@ export class LocalRunner implements SandboxRunner {
         exitCode: null,
         durationMs: 0,
         peakMemoryBytes: null,
+        cpuTimeMs: null,
         artifacts: [],
       };
     const started = now();
@@ -77,7 +79,12 @@ export class LocalRunner implements SandboxRunner {
     child.stderr.on('data', (c: Buffer) => req.onOutput(c, 'stderr'));
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       child.on('error', (err) =>
-        reject(new SandboxPlatformError(`cannot start python: ${err.message}`)),
+        reject(
+          new SandboxPlatformError(
+            SandboxErrorCode.EngineFailed,
+            `cannot start python: ${err.message}`,
+          ),
+        ),
       );
       child.on('close', (code) => resolve(code));
     }).finally(() => {
@@ -93,6 +100,7 @@ export class LocalRunner implements SandboxRunner {
       exitCode: verdict ? null : exitCode,
       durationMs,
       peakMemoryBytes: null,
+      cpuTimeMs: null,
       artifacts,
     };
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type Docker from 'dockerode';
 import { EgressFirewall, type EgressFirewallOptions } from './egress-firewall';
 import { egressNames, type EgressNames } from './egress-rules';
-import { OutboundUnavailableError } from './outbound-unavailable-error';
+import { OutboundUnavailableError } from '../errors/outbound-unavailable-error';
 
 export interface OutboundNetworkOptions extends EgressFirewallOptions {
   /** Docker network name; the bridge and chain names derive from it. */
@@ -114,7 +114,7 @@ export class OutboundNetwork {
 
   private async inspect(): Promise<Docker.NetworkInspectInfo | null> {
     try {
-      return (await this.docker.getNetwork(this.opts.name).inspect()) as Docker.NetworkInspectInfo;
+      return await this.docker.getNetwork(this.opts.name).inspect();
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) return null;
       throw new OutboundUnavailableError(

@@ -1,0 +1,37 @@
+import type { Config } from '@job-runner/config';
+import {
+  DockerRunner,
+  LocalRunner,
+  type SandboxInventory,
+  type SandboxRunner,
+} from '@job-runner/sandbox';
+
+export interface Sandbox {
+  runner: SandboxRunner;
+  /** The engine's sandboxes, for the reaper; absent for the unsandboxed local runner. */
+  inventory?: SandboxInventory;
+}
+
+/** The sandbox runner the configuration asks for: Docker (USE_DOCKER=1) or local processes. */
+export function createRunner(config: Config): Sandbox {
+  if (!config.useDocker) {
+    return {
+      runner: new LocalRunner({
+        maxArtifacts: config.output.maxArtifacts,
+        maxArtifactBytes: config.output.maxArtifactBytes,
+      }),
+    };
+  }
+  const runner = new DockerRunner({
+    dockerHost: config.dockerHost || undefined,
+    maxArtifacts: config.output.maxArtifacts,
+    maxArtifactBytes: config.output.maxArtifactBytes,
+    collectTimeoutSec: config.output.collectTimeoutSec,
+    // The code and input tmpfs hold what one request may carry.
+    filesBytes: config.uploads.maxBodyBytes,
+    tmpBytes: config.output.tmpSizeMb * 1024 * 1024,
+    runtime: config.sandboxRuntime || undefined,
+    outboundNetwork: config.outbound.enabled ? config.outbound.network : undefined,
+  });
+  return { runner, inventory: runner };
+}

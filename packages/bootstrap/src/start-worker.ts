@@ -1,0 +1,29 @@
+import type { Config } from '@job-runner/config';
+import { JobWorker } from '@job-runner/jobs';
+import type { Logger } from '@job-runner/logger';
+import { createRunner } from './create-runner';
+import { SandboxNotReadyError } from './sandbox-not-ready-error';
+
+/** Every runtime's image: what a worker must find on its engine before it takes a job. */
+export const runtimeImages = (config: Config): string[] => [
+  ...new Set(Object.values(config.runtimes)),
+];
+
+/**
+ * Builds the sandbox runner, checks it can work (engine, images, OCI runtime) and starts a
+ * worker with it. The one way a worker starts, alone (`npm run worker`) or inside the API
+ * (INLINE_WORKER=1). Throws SandboxNotReadyError naming every check that failed.
+ */
+export async function startWorker(config: Config, logger: Logger): Promise<JobWorker> {
+  const { runner, inventory } = createRunner(config);
+  const failed = (await runner.check(runtimeImages(config))).filter((c) => !c.ok);
+  if (failed.length) throw new SandboxNotReadyError(failed);
+  const worker = new JobWorker({ config, logger, runner, inventory });
+  try {
+    await worker.start();
+  } catch (err) {
+    await worker.close().catch(() => undefined);
+    throw err;
+  }
+  return worker;
+}

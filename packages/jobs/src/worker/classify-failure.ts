@@ -1,0 +1,35 @@
+import {
+  OutboundUnavailableError,
+  SandboxErrorCode,
+  SandboxPlatformError,
+} from '@job-runner/sandbox';
+import { JobRunnerError } from '../errors/job-runner-error';
+import { scrubSecrets } from '../secrets/redact';
+
+/** The job's error when net_policy outbound cannot be honoured safely. */
+export const OUTBOUND_UNAVAILABLE = 'outbound network unavailable';
+
+export type FailureKind =
+  /** The job cannot run here as asked: it fails for good, saying why (never retried). */
+  | { kind: 'refused'; error: string; note: string }
+  /** The Docker engine is away: not the job's fault, and no attempt of its should be spent. */
+  | { kind: 'engine-down'; reason: string }
+  /** Any other failure of the platform: retried with backoff. */
+  | { kind: 'platform'; reason: string };
+
+/**
+ * Step 4, when a run throws: whose failure it is. The reason is scrubbed of the job's secret
+ * values, since it is stored in Redis and shown on the board.
+ */
+export function classifyFailure(err: unknown, secrets: Record<string, string>): FailureKind {
+  if (err instanceof OutboundUnavailableError)
+    return { kind: 'refused', error: OUTBOUND_UNAVAILABLE, note: err.message };
+  const known = err instanceof SandboxPlatformError || err instanceof JobRunnerError;
+  const reason = scrubSecrets(
+    known ? (err as Error).message : `unexpected: ${(err as Error)?.message ?? String(err)}`,
+    secrets,
+  );
+  if (err instanceof SandboxPlatformError && err.code === SandboxErrorCode.EngineUnreachable)
+    return { kind: 'engine-down', reason };
+  return { kind: 'platform', reason };
+}

@@ -1,0 +1,179 @@
+import type Docker from 'dockerode';
+import type { Duplex, Readable } from 'node:stream';
+import { SandboxErrorCode } from '../errors/sandbox-error-code';
+import { SandboxPlatformError } from '../errors/sandbox-platform-error';
+import type { SandboxLimits } from '../run-request';
+import { DockerFrames } from './docker-frames';
+import { limitsUpdate } from './container-options';
+import { platformError } from './platform-error';
+import { FILES_FAILED, FILES_IN } from './stdin-copy-in';
+
+/**
+ * One sandbox container, created, attached and started: its PID 1 waits for the job's files on
+ * its stdin. It may sit in a pool before a job takes it; it is used for one job only and then
+ * removed.
+ */
+export class SandboxContainer {
+  /** Settles when PID 1's stdio closes: the files are in, or the container is gone. */
+  private readonly stdioClosed: Promise<void>;
+  private stdioOpen = true;
+  private out = '';
+  private err = '';
+  private onOutput: (() => void) | null = null;
+
+  private constructor(
+    readonly container: Docker.Container,
+    private readonly stdio: Duplex,
+    readonly createdAt: number,
+    /** The limits the container was made with (a pool's shape until a job changes them). */
+    public limits: SandboxLimits,
+  ) {
+    this.stdioClosed = new Promise<void>((resolve) => {
+      const closed = () => {
+        this.stdioOpen = false;
+        this.onOutput?.();
+        resolve();
+      };
+      stdio.once('end', closed);
+      stdio.once('close', closed);
+      // A socket error ends it too; it must not go unhandled.
+      stdio.on('error', closed);
+    });
+    // What PID 1 says (the unpack's outcome) is small; keep it for sendFiles.
+    const frames = new DockerFrames((stream, chunk) => {
+      if (stream === 'stdout') this.out += chunk.toString();
+      else if (this.err.length < 4096) this.err += chunk.toString();
+      this.onOutput?.();
+    });
+    stdio.pipe(frames);
+    frames.on('error', () => stdio.destroy());
+  }
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  /** True while PID 1 still waits for files: a pooled sandbox that died is not usable. */
+  get alive(): boolean {
+    return this.stdioOpen && this.out === '';
+  }
+
+  /**
+   * Creates, attaches and starts a container. Attached before it starts, so no byte PID 1
+   * writes is missed; the container is removed again if anything after the create fails.
+   */
+  static async start(
+    docker: Docker,
+    options: Docker.ContainerCreateOptions,
+    limits: SandboxLimits,
+  ): Promise<SandboxContainer> {
+    let container: Docker.Container;
+    try {
+      container = await docker.createContainer(options);
+    } catch (err) {
+      throw platformError('create the sandbox container', err, options.Image);
+    }
+    try {
+      const stdio = (await container.attach({
+        stream: true,
+        stdin: true,
+        stdout: true,
+        stderr: true,
+        hijack: true,
+      })) as Duplex;
+      const box = new SandboxContainer(container, stdio, Date.now(), limits);
+      try {
+        await container.start();
+      } catch (err) {
+        stdio.destroy();
+        throw err;
+      }
+      return box;
+    } catch (err) {
+      await container.remove({ force: true, v: true }).catch(() => undefined);
+      throw platformError('start the sandbox container', err, options.Image);
+    }
+  }
+
+  /** Applies a job's limits when they differ from those the container was made with. */
+  async applyLimits(limits: SandboxLimits): Promise<void> {
+    const current = this.limits;
+    if (
+      current.cpus === limits.cpus &&
+      current.memoryMb === limits.memoryMb &&
+      current.pids === limits.pids
+    )
+      return;
+    try {
+      await this.container.update(limitsUpdate(limits));
+    } catch (err) {
+      throw platformError("apply the job's limits to the sandbox", err);
+    }
+    this.limits = limits;
+  }
+
+  /** Names the sandbox after its job (pooled sandboxes are made before their job exists). */
+  async rename(name: string): Promise<void> {
+    try {
+      await this.container.rename({ name });
+    } catch (err) {
+      throw platformError('name the sandbox after its job', err);
+    }
+  }
+
+  /**
+   * Streams the job's files (a tar archive) into PID 1, which unpacks them into the code and
+   * input tmpfs and says how it went. Rejects with tar's own words when it could not, or when the
+   * sandbox went away.
+   */
+  async sendFiles(archive: Readable): Promise<void> {
+    const settled = new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (this.out.includes(FILES_IN)) return finish(null);
+        if (this.err.includes(FILES_FAILED))
+          return finish(this.err.replace(FILES_FAILED, '').trim() || 'tar failed');
+        if (!this.stdioOpen) finish('the sandbox closed its input before the files were in');
+      };
+      const finish = (problem: string | null) => {
+        this.onOutput = null;
+        if (problem === null) return resolve();
+        archive.destroy();
+        reject(
+          new SandboxPlatformError(
+            SandboxErrorCode.FilesNotCopied,
+            `copying files into the sandbox failed: ${problem}`,
+          ),
+        );
+      };
+      this.onOutput = check;
+      archive.on('error', (e: Error) => finish(`reading the job's files: ${e.message}`));
+      check();
+    });
+    archive.pipe(this.stdio);
+    try {
+      await settled;
+    } finally {
+      // tar has read the archive's end (or given up): nothing more is owed to the sandbox.
+      archive.unpipe(this.stdio);
+      this.stdio.destroy();
+    }
+  }
+
+  /** Kills every process of the container at once (cancel, a backstop); gone already is fine. */
+  async kill(): Promise<void> {
+    await this.container.kill().catch(() => undefined);
+  }
+
+  /** Kills and removes the container; one already gone is not an error. */
+  async remove(): Promise<void> {
+    this.stdio.destroy();
+    await this.stdioClosed.catch(() => undefined);
+    try {
+      await this.container.remove({ force: true, v: true });
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status === 404 || status === 409) return;
+      throw platformError('remove a sandbox container', err);
+    }
+  }
+}
