@@ -129,13 +129,13 @@ describeDocker('log streaming (SSE)', () => {
     // every client; no client has a connection of its own.
     await eventually('one blocked reader', async () => {
       const rows = await followerRows();
-      return rows.length === 1 && /flags=\S*b/.test(rows[0]!) && /cmd=xread/.test(rows[0]!);
+      return rows.length === 1 && /flags=\S*b/.test(rows[0]) && /cmd=xread/.test(rows[0]);
     });
     expect(await redisClients()).toBe(connectionsBefore);
     // A keep-alive comment arrives on an idle stream (every 10 s).
     let text = '';
     while (!text.includes(': keep-alive'))
-      text += new TextDecoder().decode((await bodies[0]!.read()).value);
+      text += new TextDecoder().decode((await bodies[0].read()).value);
     for (const ac of clients) ac.abort();
     await eventually('every stream freed', async () => (await streamsServed()) === 0);
     await fetch(`${server.url}/jobs/${id}/cancel`, { method: 'POST' });

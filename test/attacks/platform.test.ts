@@ -169,7 +169,8 @@ describeDocker('attacks on the platform itself', () => {
     });
     await eventually(
       'no descriptor into staging, and staging empty',
-      async () => fdsInto(staging()).length === 0 && fs.readdirSync(staging()).length === 0,
+      () =>
+        Promise.resolve(fdsInto(staging()).length === 0 && fs.readdirSync(staging()).length === 0),
       15_000,
     );
   });
