@@ -2,5 +2,4 @@ export { createRunner } from './create-runner';
 export type { Sandbox } from './create-runner';
 export { runProcess } from './run-process';
 export type { ProcessOptions } from './run-process';
-export { SandboxNotReadyError } from './sandbox-not-ready-error';
 export { startWorker, runtimeImages } from './start-worker';

@@ -1,7 +1,7 @@
 export { ConfigError } from './config-error';
-export { envSchema, envVariables } from './env-schema';
+export { envSchema } from './env-schema';
 export type { EnvValues } from './env-schema';
-export { loadConfig, DEFAULT_REDIS_URL } from './load-config';
+export { loadConfig } from './load-config';
 export type { Config, LoadConfigOptions } from './load-config';
 export { MAX_TIMEOUT_SEC, MIN_CPU_LIMIT, MIN_MEM_LIMIT_MB, MIN_PIDS_LIMIT } from './limits';
 export { loadConfigOrExit } from './load-config-or-exit';

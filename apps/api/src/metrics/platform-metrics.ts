@@ -1,7 +1,7 @@
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { KEY_PREFIX, redisConnection, toJobView, type JobData } from '@job-runner/jobs';
+import { KEY_PREFIX, redisConnection, startsOf, toJobView, type JobData } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { withTimeout } from '../health/with-timeout';
 import { verdictLabel } from './verdict-label';
@@ -167,7 +167,7 @@ export class PlatformMetrics {
   private async observeStart(jobId: string): Promise<void> {
     const job = await this.job(jobId);
     // Only the first start: a retry's wait would count the earlier attempts' run time too.
-    if (!job?.processedOn || (job.attemptsStarted ?? job.attemptsMade + 1) > 1) return;
+    if (!job?.processedOn || startsOf(job) > 1) return;
     this.queueWait.observe(Math.max(0, job.processedOn - job.timestamp) / 1000);
   }
 

@@ -6,7 +6,8 @@ import { closest, distance } from 'fastest-levenshtein';
  */
 export function unknownField(name: string, known: string[], where: string): string {
   const shown = JSON.stringify(name.slice(0, 100));
-  const near = known.length ? closest(name, known) : '';
+  // A name that is the start of a known one (`mem_limit`) means that one; else the closest.
+  const near = known.find((k) => k.startsWith(name)) ?? (known.length ? closest(name, known) : '');
   const close =
     near &&
     (distance(name, near) <= Math.max(2, Math.floor(near.length / 3)) ||

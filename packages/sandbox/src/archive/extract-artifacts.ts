@@ -27,7 +27,11 @@ export async function extractArtifacts(
   const artifacts: ArtifactInfo[] = [];
   let total = 0;
   let current: Promise<void> = Promise.resolve();
+  /** The entry being written, to cut off when the archive breaks off under it. */
+  const cut: { open: { destroy(err?: Error): void } | null } = { open: null };
   const extract = tar.extract();
+  // Reported once, through the pipeline below.
+  extract.on('error', () => undefined);
   extract.on('entry', (header, stream, next) => {
     const skip = (why?: string) => {
       if (why) notice(why);
@@ -49,15 +53,25 @@ export async function extractArtifacts(
     if (total + size > limits.maxBytes)
       return skip(`artifact skipped: ${name} (artifacts over ${limits.maxBytes} bytes in all)`);
     const target = path.join(outputDir, ...name.split('/'));
-    current = fs.promises
-      .mkdir(path.dirname(target), { recursive: true })
-      .then(() => pipeline(stream, fs.createWriteStream(target, { flags: 'wx', mode: 0o644 })))
+    // The writer is attached in this same tick: an entry stream left without one for a moment
+    // could error (the archive breaking off) with nobody listening.
+    let writing: Promise<void>;
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      writing = pipeline(stream, fs.createWriteStream(target, { flags: 'wx', mode: 0o644 }));
+    } catch (err) {
+      writing = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    cut.open = stream;
+    current = writing
       .then(() => {
+        cut.open = null;
         total += size;
         artifacts.push({ name, size });
         next();
       })
       .catch(async (err: NodeJS.ErrnoException) => {
+        cut.open = null;
         // A repeated entry (EEXIST) keeps the first; anything else cut this file short.
         if (err.code !== 'EEXIST') await fs.promises.rm(target, { force: true }).catch(() => null);
         notice(`artifact skipped: ${name} (${err.code ?? err.message})`);
@@ -69,6 +83,7 @@ export async function extractArtifacts(
     await pipeline(archive, extract);
   } catch (err) {
     notice(`artifacts incomplete: ${(err as Error).message}`);
+    cut.open?.destroy(new Error('the archive broke off'));
   }
   await current;
   return artifacts.sort((a, b) => a.name.localeCompare(b.name));
