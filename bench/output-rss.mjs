@@ -3,60 +3,16 @@
 // worker) on a private redis-server, samples its RSS every 50 ms while it runs a 50 MB line
 // with no newline and 300 MB of short lines, and prints the figures.
 // Usage: npm run build && node bench/output-rss.mjs
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { processStats, sleep, startBenchServer } from './lib/bench-server.mjs';
 
-const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const rssMb = (pid) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-};
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-bench-'));
-const redisPort = await freePort();
-const redis = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--dir', dir], {
-  stdio: 'ignore',
-});
-const port = await freePort();
 // HEAP_MB (e.g. 64) caps the V8 heap: if output were held in memory the server would crash;
 // without it V8 grows its heap lazily and RSS says little about what is actually live.
 const heapArgs = process.env.HEAP_MB ? [`--max-old-space-size=${process.env.HEAP_MB}`] : [];
 console.log(`server node options: ${heapArgs.join(' ') || '(defaults)'}`);
-const server = spawn(process.execPath, [...heapArgs, path.join(root, 'apps/api/dist/main.js')], {
-  cwd: dir,
-  env: {
-    PATH: process.env.PATH,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    JOB_DATA_DIR: path.join(dir, 'data'),
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
+const server = await startBenchServer({ MAX_LOG_BYTES: String(10 * 1024 * 1024) }, heapArgs);
+const { base } = server;
+const rssMb = (pid) => processStats(pid).rssMb;
 try {
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await sleep(100);
-  }
   const run = async (label, code) => {
     const samples = [];
     const timer = setInterval(() => samples.push(rssMb(server.pid)), 50);
@@ -73,7 +29,7 @@ try {
     for (;;) {
       body = await (await fetch(`${base}/jobs/${job_id}`)).json();
       if (body.job.finished_at) break;
-      await sleep(1000); // GET /jobs/:id counts log lines by reading the log: poll gently
+      await sleep(250);
     }
     clearInterval(timer);
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
@@ -99,8 +55,5 @@ try {
   );
   console.log(`server RSS after: ${rssMb(server.pid).toFixed(0)} MiB`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  redis.kill('SIGTERM');
-  fs.rmSync(dir, { recursive: true, force: true });
+  await server.stop();
 }

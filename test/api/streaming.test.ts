@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { Client } from '../helpers/client';
 import { describeDocker } from '../helpers/docker';
 import { eventually } from '../helpers/eventually';
-import { freePort, OwnRedis, sample } from '../helpers/operator';
+import { sample } from '../helpers/operator';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 interface SseEvent {
@@ -39,19 +39,15 @@ describeDocker('log streaming (SSE)', () => {
   let server: TestServer;
   let client: Client;
   let redis: Redis;
-  // A Redis of its own, so its client count is this server's alone.
-  let own: OwnRedis;
   beforeAll(async () => {
-    own = new OwnRedis(await freePort());
-    await own.start();
-    server = await startTestServer({ REDIS_URL: own.url });
+    // A Redis of its own, so its client count is this server's alone.
+    server = await startTestServer({}, { ownRedis: true });
     client = new Client(server.url);
     redis = new Redis(server.redisUrl);
   });
   afterAll(async () => {
     redis.disconnect();
     await server.close();
-    await own.dispose();
   });
 
   const followerRows = async () =>

@@ -8,7 +8,7 @@ import { Client } from '../helpers/client';
 import { describeDocker } from '../helpers/docker';
 import { eventually } from '../helpers/eventually';
 import { expectNextJobSucceeds } from '../helpers/attack';
-import { basic, freePort, OwnRedis, sample } from '../helpers/operator';
+import { basic, sample } from '../helpers/operator';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 const KiB = 1024;
@@ -70,30 +70,28 @@ describeDocker('attacks on the platform itself', () => {
   let server: TestServer;
   let client: Client;
   let redis: Redis;
-  // A Redis of its own: its client count and memory are this server's alone.
-  let own: OwnRedis;
   beforeAll(async () => {
-    own = new OwnRedis(await freePort());
-    await own.start();
-    server = await startTestServer({
-      REDIS_URL: own.url,
-      ...ADMIN,
-      MAX_SSE_STREAMS: '40',
-      REQUEST_TIMEOUT_SEC: '3',
-      MAX_FILE_BYTES: String(1 * MiB),
-      MAX_BODY_BYTES: String(24 * MiB),
-      MAX_JSON_BODY_BYTES: String(256 * KiB),
-      MAX_LOG_BYTES: String(1 * MiB),
-      MAX_ARTIFACT_BYTES: String(8 * MiB),
-      BOARD_LOG_LINES: '20',
-    });
+    // A Redis of its own: its client count and memory are this server's alone.
+    server = await startTestServer(
+      {
+        ...ADMIN,
+        MAX_SSE_STREAMS: '40',
+        REQUEST_TIMEOUT_SEC: '3',
+        MAX_FILE_BYTES: String(1 * MiB),
+        MAX_BODY_BYTES: String(24 * MiB),
+        MAX_JSON_BODY_BYTES: String(256 * KiB),
+        MAX_LOG_BYTES: String(1 * MiB),
+        MAX_ARTIFACT_BYTES: String(8 * MiB),
+        BOARD_LOG_LINES: '20',
+      },
+      { ownRedis: true },
+    );
     client = new Client(server.url);
     redis = new Redis(server.redisUrl);
   });
   afterAll(async () => {
     redis.disconnect();
     await server.close();
-    await own.dispose();
   });
   afterEach(async () => {
     await expectNextJobSucceeds(client);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { envSchema } from '@job-runner/config';
+import { envSchema, shownDefault } from '@job-runner/config';
 
 /**
  * compose.yaml hands the api and worker containers every configuration variable: taken from
@@ -29,15 +29,7 @@ describe('compose.yaml', () => {
       expect(compose).toContain(`  ${name}: ${fixed[name]}\n`);
       return;
     }
-    const def = keys[name].flags?.default;
-    const shown =
-      typeof def === 'boolean'
-        ? def
-          ? '1'
-          : '0'
-        : typeof def === 'number' || typeof def === 'string'
-          ? String(def)
-          : '';
+    const shown = shownDefault(name);
     expect(compose).toContain(`  ${name}: \${${name}:-${composeDefault[name] ?? shown}}\n`);
   });
 });

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { loadConfig, type Config } from '@job-runner/config';
 import { createLogger } from '@job-runner/logger';
 import { startServer, type RunningServer } from '@job-runner/api';
+import { freePort } from './free-port';
+import { OwnRedis } from './operator';
 
 export interface TestServer extends RunningServer {
   config: Config;
@@ -12,13 +14,26 @@ export interface TestServer extends RunningServer {
   redisUrl: string;
 }
 
+export interface TestServerOptions {
+  /**
+   * A redis-server of the server's own, removed with it: its client count and memory are this
+   * server's alone (the suite's Redis is shared by test files running side by side).
+   */
+  ownRedis?: boolean;
+}
+
 /**
  * The real server on an ephemeral port, against the suite's private Redis, with a queue and a
  * data directory of its own so test files never see each other's jobs.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
+  const own = options.ownRedis ? new OwnRedis(await freePort()) : null;
+  await own?.start();
   // A test may point the server at a Redis of its own (e.g. one it stops and restarts).
-  const redisUrl = env.REDIS_URL ?? process.env.TEST_REDIS_URL;
+  const redisUrl = own?.url ?? env.REDIS_URL ?? process.env.TEST_REDIS_URL;
   if (!redisUrl)
     throw new Error('TEST_REDIS_URL is not set: run the tests through jest (globalSetup)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-test-'));
@@ -27,7 +42,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       PATH: process.env.PATH,
       PORT: '0',
       HOST: '127.0.0.1',
-      REDIS_URL: redisUrl,
       JOB_DATA_DIR: dataDir,
       QUEUE_NAME: `t-${randomUUID().slice(0, 8)}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
@@ -37,11 +51,15 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       OUTBOUND_ENABLED: '0',
       ...(process.env.SKIP_DOCKER_TESTS === '1' ? { USE_DOCKER: '0' } : {}),
       ...env,
+      REDIS_URL: redisUrl,
     },
     { dotenvDir: null },
   );
   const logger = createLogger({ level: config.logLevel });
-  const server = await startServer({ config, logger });
+  const server = await startServer({ config, logger }).catch(async (err: unknown) => {
+    await own?.dispose();
+    throw err;
+  });
   return {
     ...server,
     config,
@@ -49,6 +67,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     redisUrl,
     async close() {
       await server.close();
+      await own?.dispose();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -39,7 +39,16 @@ export async function startServer({ config, logger }: StartServerOptions): Promi
     throw err;
   }
   const app = createApp({ config, jobs, logger, ops });
-  const server = http.createServer(app);
+  // Deadlines are checked this often (Node's default, 30 s, would let a 10 s deadline run 40 s).
+  const server = http.createServer(
+    {
+      connectionsCheckingInterval: Math.min(
+        30_000,
+        Math.max(500, (config.http.requestTimeoutSec * 1000) / 4),
+      ),
+    },
+    app,
+  );
   // A client has this long to send its whole request, body included; the answer is not
   // bounded (a sync wait, an SSE stream), since the clock stops once the request is complete.
   server.requestTimeout = config.http.requestTimeoutSec * 1000;

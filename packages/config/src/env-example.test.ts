@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { envSchema } from './env-schema';
+import { envSchema, shownDefault } from './env-schema';
 
 /** .env.example must list every variable the schema knows, with the schema's default. */
 describe('.env.example', () => {
@@ -19,15 +19,7 @@ describe('.env.example', () => {
 
   it.each(Object.keys(keys))('lists %s with its default and a line of meaning', (name) => {
     expect(listed).toHaveProperty(name);
-    const def = keys[name].flags?.default;
-    const shown =
-      typeof def === 'boolean'
-        ? def
-          ? '1'
-          : '0'
-        : typeof def === 'number' || typeof def === 'string'
-          ? String(def)
-          : '';
+    const shown = shownDefault(name);
     expect(listed[name]).toBe(shown);
     expect(keys[name].flags?.description).toBeTruthy();
   });

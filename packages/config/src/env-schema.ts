@@ -228,3 +228,11 @@ export const envSchema = Joi.object(envVariables)
   .with('ADMIN_PASSWORD', 'ADMIN_USER')
   .unknown(true)
   .prefs({ abortEarly: false, convert: true });
+
+/** A variable's default as `.env.example` and compose.yaml write it ('' when it has none). */
+export function shownDefault(name: string): string {
+  const def: unknown = (envSchema.extract(name).describe() as { flags?: { default?: unknown } })
+    .flags?.default;
+  if (typeof def === 'boolean') return def ? '1' : '0';
+  return typeof def === 'number' || typeof def === 'string' ? String(def) : '';
+}

@@ -1,5 +1,5 @@
 export { ConfigError } from './config-error';
-export { envSchema } from './env-schema';
+export { envSchema, shownDefault } from './env-schema';
 export type { EnvValues } from './env-schema';
 export { loadConfig } from './load-config';
 export type { Config, LoadConfigOptions } from './load-config';

@@ -18,3 +18,13 @@ export interface RunResult {
   cpuTimeMs: number | null;
   artifacts: ArtifactInfo[];
 }
+
+/** The result of a run canceled before its program started. */
+export const canceledResult = (): RunResult => ({
+  verdict: 'canceled',
+  exitCode: null,
+  durationMs: 0,
+  peakMemoryBytes: null,
+  cpuTimeMs: null,
+  artifacts: [],
+});

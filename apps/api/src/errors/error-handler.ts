@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { ErrorCode, JobRunnerError } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
+import { draining } from '../uploads/parse-multipart';
 import { HttpError } from './http-error';
 
 /** The status of each domain error code: the one place the domain meets HTTP. */
@@ -74,9 +75,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    // A body left unread (refused before it was read, or cut short) is not drained on a
-    // kept-alive connection: the connection closes after this answer.
-    if (!req.complete) res.setHeader('Connection', 'close');
+    // A body refused before it was read is not read at all: the connection stops reading,
+    // answers and closes (a second later, so the answer is not lost to a reset). Multipart
+    // bodies drain themselves, within their cap.
+    if (!req.complete && !draining.has(req)) {
+      res.setHeader('Connection', 'close');
+      req.socket.pause();
+      res.once('finish', () => setTimeout(() => req.socket.destroy(), 1000).unref());
+    }
     res.status(status).json(body);
   };
 }

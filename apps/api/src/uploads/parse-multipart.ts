@@ -10,6 +10,12 @@ import { FILE_FIELDS, type UploadLimits } from './submission';
 
 const MAX_SPEC_BYTES = 1024 * 1024;
 
+/**
+ * Requests whose refused body this module reads to its end (within the body cap), so that their
+ * connection can stay open for the answer.
+ */
+export const draining = new WeakSet<object>();
+
 /** The client went away before its body was whole: nobody is left to answer. */
 export class RequestAbortedError extends Error {
   readonly type = 'request.aborted';
@@ -76,6 +82,7 @@ export function parseMultipart(
       // The rest of the body is read and dropped so the client gets to read our answer; past
       // the body cap the connection is cut instead (REQUEST_TIMEOUT_SEC bounds a slow one).
       if (!(err instanceof RequestAbortedError)) {
+        draining.add(req);
         req.on('data', (chunk: Buffer) => {
           received += chunk.length;
           if (received > limits.maxBodyBytes) req.destroy();

@@ -4,7 +4,7 @@ import { packDirectories } from '../archive/pack-files';
 import { OutboundUnavailableError } from '../errors/outbound-unavailable-error';
 import { OutboundNetwork } from '../network/outbound-network';
 import type { RunRequest, SandboxLimits } from '../run-request';
-import type { ArtifactInfo, RunResult, RunVerdict } from '../run-result';
+import { canceledResult, type ArtifactInfo, type RunResult, type RunVerdict } from '../run-result';
 import type { SandboxCheck, SandboxRunner } from '../sandbox-runner';
 import type { SandboxInfo, SandboxInventory } from '../sandbox-inventory';
 import { sandboxEnv, toEnvList } from '../sandbox-env';
@@ -437,17 +437,6 @@ const noop = () => undefined;
 
 function emptyReport(): TailReport {
   return { exitCode: null, oomKills: 0, peakMemoryBytes: null, cpuTimeNs: null, notes: [] };
-}
-
-function canceledResult(): RunResult {
-  return {
-    verdict: 'canceled',
-    exitCode: null,
-    durationMs: 0,
-    peakMemoryBytes: null,
-    cpuTimeMs: null,
-    artifacts: [],
-  };
 }
 
 function toResult(o: Outcome): RunResult {

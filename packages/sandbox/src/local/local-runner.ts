@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SandboxErrorCode } from '../errors/sandbox-error-code';
 import { SandboxPlatformError } from '../errors/sandbox-platform-error';
 import type { RunRequest } from '../run-request';
-import type { ArtifactInfo, RunResult, RunVerdict } from '../run-result';
+import { canceledResult, type ArtifactInfo, type RunResult, type RunVerdict } from '../run-result';
 import type { SandboxCheck, SandboxRunner } from '../sandbox-runner';
 import { sandboxEnv } from '../sandbox-env';
 import { now } from '../timer';
@@ -41,15 +41,7 @@ export class LocalRunner implements SandboxRunner {
       PYTHONUNBUFFERED: '1',
       ...sandboxEnv(req.jobId, { input: req.inputDir, output: req.outputDir }, req.env),
     };
-    if (req.signal?.aborted)
-      return {
-        verdict: 'canceled',
-        exitCode: null,
-        durationMs: 0,
-        peakMemoryBytes: null,
-        cpuTimeMs: null,
-        artifacts: [],
-      };
+    if (req.signal?.aborted) return canceledResult();
     const started = now();
     req.onPhase?.('running');
     const child = spawn(
