@@ -111,6 +111,7 @@ try {
       `POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: 100000\r\n\r\n`,
       (s) => {
         sockets.push(s);
+        s.resume(); // read the server's answer (its 408), so its end is seen
         const t = setInterval(() => (s.destroyed ? clearInterval(t) : s.write('x')), 20_000);
         s.on('close', () => clearInterval(t));
       },
