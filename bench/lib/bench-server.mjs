@@ -47,6 +47,8 @@ export async function startBenchServer(env = {}, nodeArgs = []) {
       JOB_DATA_DIR: path.join(dir, 'data'),
       LOG_LEVEL: 'warn',
       MAX_QUEUE_SIZE: '0',
+      // A bench must not leave a network and firewall rules on the host.
+      OUTBOUND_ENABLED: '0',
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -14,7 +14,8 @@ import {
 import { describeDocker } from '../helpers/docker';
 import { Client } from '../helpers/client';
 import { expectNextJobSucceeds, expectNoContainerLeft } from '../helpers/attack';
-import { canConnect, FakeMetadata } from '../helpers/fake-metadata';
+import { canConnect, FakeMetadata, FakePublicHost } from '../helpers/fake-hosts';
+import { freePort, OwnRedis } from '../helpers/operator';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 const IMAGE = process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest';
@@ -48,6 +49,7 @@ for host, port in ${JSON.stringify(targets)}:
     try:
         s.connect((host, port))
         print("%s:%d ok" % (host, port))
+        print("reply", s.recv(100).decode(errors="replace").replace(" ", "_"))
     except OSError as e:
         print("%s:%d %s" % (host, port, errno.errorcode.get(e.errno, "timeout") if e.errno else "timeout"))
     finally:
@@ -64,12 +66,22 @@ const results = (logs: string) =>
       .map((l) => l.split(' ') as [string, string]),
   );
 
+/** A probe's answer when the network refused the connection at once (never a silent drop). */
+const REFUSED = /^(ENETUNREACH|EHOSTUNREACH|ECONNREFUSED|EACCES|EPERM)$/;
+
 describeDocker('attacks on the network', () => {
   let host: { port: number; close: () => Promise<void> };
+  /** A Redis listening on every address of the host: a target that really answers. */
+  let redis: OwnRedis;
   beforeAll(async () => {
     host = await listener();
+    redis = new OwnRedis(await freePort(), '0.0.0.0');
+    await redis.start();
   });
-  afterAll(() => host.close());
+  afterAll(async () => {
+    await host.close();
+    await redis.dispose();
+  });
 
   describe('net_policy none', () => {
     let server: TestServer;
@@ -81,16 +93,13 @@ describeDocker('attacks on the network', () => {
     afterAll(() => server.close());
 
     it('has only lo and no route: external address, bridge gateway and Redis unreachable', async () => {
-      // Controls: from the host, the listener answers on every address we will try.
       const addresses = [...new Set([...hostAddresses(), '172.17.0.1'])];
-      for (const a of hostAddresses())
-        expect([a, await canConnect(a, host.port)]).toEqual([a, true]);
-      const redisPort = Number(process.env.TEST_REDIS_PORT);
       const targets: [string, number][] = [
         ...addresses.map((a): [string, number] => [a, host.port]),
-        ...addresses.map((a): [string, number] => [a, redisPort]),
-        ['127.0.0.1', redisPort],
+        ...addresses.map((a): [string, number] => [a, redis.port]),
       ];
+      // Controls: from the host, every target answers, so only the sandbox's network stops it.
+      for (const [a, p] of targets) expect([a, p, await canConnect(a, p)]).toEqual([a, p, true]);
       // The external address is probed with a UDP "connect": a route lookup that sends nothing.
       const code =
         probeScript(targets) +
@@ -110,7 +119,7 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
       expect(r.external).toBe('ENETUNREACH');
       expect(r.routes).toBe('0');
       for (const [h, p] of targets)
-        expect([`${h}:${p}`, r[`${h}:${p}`]]).not.toEqual([`${h}:${p}`, 'ok']);
+        expect([`${h}:${p}`, r[`${h}:${p}`]]).toEqual([`${h}:${p}`, 'ENETUNREACH']);
       await expectNextJobSucceeds(client);
     });
 
@@ -127,11 +136,13 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
   describe('net_policy outbound', () => {
     const network = `jr-test-${randomUUID().slice(0, 8)}`;
     const metadata = new FakeMetadata();
+    const internet = new FakePublicHost();
     let server: TestServer;
     let client: Client;
     let neighbour = '';
     beforeAll(async () => {
       await metadata.start();
+      await internet.start();
       server = await startTestServer({ OUTBOUND_ENABLED: '1', OUTBOUND_NETWORK: network });
       client = new Client(server.url);
       // Another container on the same bridge, standing for a neighbouring sandbox.
@@ -164,12 +175,13 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
       await server?.close();
       await new OutboundNetwork(dockerClient(), { name: network }).remove();
       metadata.stop();
+      internet.stop();
       // Nothing of ours is left in the host's firewall.
       const names = egressNames(network);
       expect(execFileSync('iptables', ['-S'], { encoding: 'utf8' })).not.toContain(names.bridge);
     });
 
-    it('reaches neither the host, nor 169.254.169.254, nor another sandbox', async () => {
+    it('reaches the internet, but neither the host, nor 169.254.169.254, nor another sandbox', async () => {
       const gateway = await new OutboundNetwork(dockerClient(), { name: network }).gateway();
       expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
       const neighbourIp = execFileSync(
@@ -184,7 +196,8 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
       ).trim();
       // Controls: from the host every target answers, so only the firewall stands in the way.
       expect(await canConnect(gateway!, host.port)).toBe(true);
-      expect(await FakeMetadata.reachable()).toBe(true);
+      expect(await canConnect(gateway!, redis.port)).toBe(true);
+      expect(await metadata.reachable()).toBe(true);
       // The neighbour listens (checked from inside it: the host itself may not open connections
       // into the bridge either, since our INPUT chain refuses every packet coming from it).
       const listening = () => {
@@ -206,9 +219,12 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
         ['172.17.0.1', host.port],
         [FakeMetadata.ADDRESS, 80],
         [neighbourIp, 8080],
-        [gateway!, Number(process.env.TEST_REDIS_PORT)],
+        [gateway!, redis.port],
+        ...hostAddresses().map((a): [string, number] => [a, redis.port]),
       ];
-      const { job, logs } = await client.run(probeScript(targets), {
+      // The positive control: an address on the internet (as the sandbox sees it), served here.
+      const allowed: [string, number] = [FakePublicHost.ADDRESS, 80];
+      const { job, logs } = await client.run(probeScript([allowed, ...targets]), {
         net_policy: 'outbound',
         timeout_sec: 120,
       });
@@ -217,8 +233,14 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
       // On the bridge (eth0) for real, but with no IPv6 at all.
       expect(r.ifaces).toBe('eth0,lo');
       expect(r.inet6).toBe('0');
+      expect(r[allowed.join(':')]).toBe('ok');
+      expect(r.reply).toBe(FakePublicHost.REPLY.replace(/ /g, '_'));
+      // Refused at once by the firewall (REJECT), never merely timed out.
       for (const [h, p] of targets)
-        expect([`${h}:${p}`, r[`${h}:${p}`]]).not.toEqual([`${h}:${p}`, 'ok']);
+        expect([`${h}:${p}`, r[`${h}:${p}`]]).toEqual([
+          `${h}:${p}`,
+          expect.stringMatching(REFUSED),
+        ]);
       await expectNextJobSucceeds(client);
     }, 300_000);
 
@@ -230,7 +252,7 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
         timeout_sec: 120,
       });
       expect(job.status).toBe('succeeded');
-      expect(results(logs)[`${FakeMetadata.ADDRESS}:80`]).not.toBe('ok');
+      expect(results(logs)[`${FakeMetadata.ADDRESS}:80`]).toMatch(REFUSED);
       execFileSync('iptables', ['-C', 'DOCKER-USER', '-i', names.bridge, '-j', names.forwardChain]);
     });
   });

@@ -9,10 +9,26 @@ export interface JobViewBody {
 }
 
 export class Client {
-  constructor(readonly base: string) {}
+  private readonly auth: Record<string, string>;
+
+  /** `apiKey`: sent as a Bearer token on every request (servers with API_KEYS). */
+  constructor(
+    readonly base: string,
+    apiKey?: string,
+  ) {
+    this.auth = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  }
+
+  /** fetch with this client's key. */
+  get(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(this.base + path, {
+      ...init,
+      headers: { ...this.auth, ...(init.headers as Record<string, string>) },
+    });
+  }
 
   async post(path: string, body: unknown): Promise<Response> {
-    return fetch(this.base + path, {
+    return this.get(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -20,7 +36,7 @@ export class Client {
   }
 
   async postForm(path: string, form: FormData): Promise<Response> {
-    return fetch(this.base + path, { method: 'POST', body: form });
+    return this.get(path, { method: 'POST', body: form });
   }
 
   async submit(body: unknown): Promise<string> {
@@ -31,7 +47,7 @@ export class Client {
   }
 
   async job(id: string): Promise<JobViewBody> {
-    const res = await fetch(`${this.base}/jobs/${id}`);
+    const res = await this.get(`/jobs/${id}`);
     if (res.status !== 200) throw new Error(`GET /jobs/${id}: ${res.status}`);
     return ((await res.json()) as { job: JobViewBody }).job;
   }
@@ -60,7 +76,7 @@ export class Client {
   }
 
   async logs(id: string): Promise<string> {
-    return (await fetch(`${this.base}/jobs/${id}/logs`)).text();
+    return (await this.get(`/jobs/${id}/logs`)).text();
   }
 
   async sync(body: unknown): Promise<{

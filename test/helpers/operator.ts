@@ -29,7 +29,11 @@ export { freePort } from './free-port';
 export class OwnRedis {
   private child: ChildProcess | null = null;
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-own-redis-'));
-  constructor(readonly port: number) {}
+  /** `bind`: 0.0.0.0 makes it listen on every address of the host (a target probes must find). */
+  constructor(
+    readonly port: number,
+    private readonly bind = '127.0.0.1',
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -39,7 +43,18 @@ export class OwnRedis {
     if (this.child && this.child.exitCode === null) return;
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        this.bind,
+        '--protected-mode',
+        'no',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
       { cwd: this.dir, stdio: 'ignore' },
     );
     this.child = child;

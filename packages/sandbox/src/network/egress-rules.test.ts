@@ -19,10 +19,22 @@ describe('egress rules', () => {
       '169.254.0.0/16',
       '100.64.0.0/10',
       '127.0.0.0/8',
+      '0.0.0.0/8',
+      '224.0.0.0/4',
+      '240.0.0.0/4',
     ])
       expect(doc).toContain(`-A ${names.forwardChain} -d ${range} -j REJECT`);
     expect(doc).toContain(`-A ${names.forwardChain} -o ${names.bridge} -j REJECT`);
     expect(doc).toContain(`-A ${names.inputChain} -j REJECT`);
+    // Every refusal comes before the one way out.
+    const lines = doc.split('\n');
+    expect(lines.findIndex((l) => l === `-A ${names.forwardChain} -j RETURN`)).toBeGreaterThan(
+      Math.max(
+        ...lines.map((l, i) =>
+          l.includes('-j REJECT') && l.includes(names.forwardChain) ? i : -1,
+        ),
+      ),
+    );
     // Only our chains are declared (and so replaced); nothing else is flushed.
     expect(doc.match(/^:.*$/gm)).toEqual([
       `:${names.forwardChain} - [0:0]`,

@@ -3,18 +3,25 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 
 /**
- * A stand-in for a cloud metadata service at 169.254.169.254:80, living in a network namespace
- * of this machine behind a veth pair, so packets to it are forwarded by the host exactly as they
- * would be to a real one, and none ever leaves the machine. Needs root (the tests run as root).
+ * A host that answers TCP on port 80 at `address`, living in a network namespace of this machine
+ * behind a veth pair, so packets to it are forwarded by the host exactly as they would be to a
+ * real one, and none ever leaves the machine. Needs root (the tests run as root).
  */
-export class FakeMetadata {
-  static readonly ADDRESS = '169.254.169.254';
-  private static readonly HOST_SIDE = '169.254.169.1';
+export class FakeHost {
   private readonly tag = randomBytes(3).toString('hex');
   readonly ns = `jrmeta-${this.tag}`;
   private readonly hostIf = `jrm${this.tag}a`;
   private readonly nsIf = `jrm${this.tag}b`;
   private server?: ChildProcess;
+
+  constructor(
+    /** The address it answers at. */
+    readonly address: string,
+    /** The host's own address on the veth pair (any unused one). */
+    private readonly hostSide: string,
+    /** What it sends to every connection. */
+    private readonly reply: string,
+  ) {}
 
   async start(): Promise<void> {
     const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
@@ -22,24 +29,13 @@ export class FakeMetadata {
     ip('link', 'add', this.hostIf, 'type', 'veth', 'peer', 'name', this.nsIf);
     ip('link', 'set', this.nsIf, 'netns', this.ns);
     ip('link', 'set', this.hostIf, 'up');
-    ip('addr', 'add', `${FakeMetadata.HOST_SIDE}/32`, 'dev', this.hostIf);
-    ip('route', 'add', `${FakeMetadata.ADDRESS}/32`, 'dev', this.hostIf);
+    ip('addr', 'add', `${this.hostSide}/32`, 'dev', this.hostIf);
+    ip('route', 'add', `${this.address}/32`, 'dev', this.hostIf);
     ip('-n', this.ns, 'link', 'set', 'lo', 'up');
     ip('-n', this.ns, 'link', 'set', this.nsIf, 'up');
-    ip('-n', this.ns, 'addr', 'add', `${FakeMetadata.ADDRESS}/32`, 'dev', this.nsIf);
+    ip('-n', this.ns, 'addr', 'add', `${this.address}/32`, 'dev', this.nsIf);
     // Everything back through the host, which routes it on (to a sandbox, or to itself).
-    ip(
-      '-n',
-      this.ns,
-      'route',
-      'add',
-      'default',
-      'via',
-      FakeMetadata.HOST_SIDE,
-      'dev',
-      this.nsIf,
-      'onlink',
-    );
+    ip('-n', this.ns, 'route', 'add', 'default', 'via', this.hostSide, 'dev', this.nsIf, 'onlink');
     this.server = spawn(
       'ip',
       [
@@ -48,21 +44,21 @@ export class FakeMetadata {
         this.ns,
         process.execPath,
         '-e',
-        `require("net").createServer((s) => s.end("metadata")).listen(80, "${FakeMetadata.ADDRESS}")`,
+        `require("net").createServer((s) => s.end(${JSON.stringify(this.reply)})).listen(80, "${this.address}")`,
       ],
       { stdio: 'ignore' },
     );
     // Ready when the host itself can reach it (also proves the target is reachable at all).
     for (let i = 0; i < 100; i++) {
-      if (await FakeMetadata.reachable()) return;
+      if (await this.reachable()) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error('the fake metadata service did not come up');
+    throw new Error(`the fake host at ${this.address} did not come up`);
   }
 
   /** True when a TCP connection from this process to it succeeds. */
-  static reachable(): Promise<boolean> {
-    return canConnect(FakeMetadata.ADDRESS, 80, 2000);
+  reachable(): Promise<boolean> {
+    return canConnect(this.address, 80, 2000);
   }
 
   stop(): void {
@@ -80,7 +76,7 @@ export class FakeMetadata {
         /* already gone */
       }
     };
-    quiet('route', 'del', `${FakeMetadata.ADDRESS}/32`, 'dev', this.hostIf);
+    quiet('route', 'del', `${this.address}/32`, 'dev', this.hostIf);
     quiet('link', 'del', this.hostIf);
     quiet('netns', 'del', this.ns);
   }
@@ -100,4 +96,24 @@ export function canConnect(host: string, port: number, timeoutMs = 3000): Promis
       resolve(false);
     });
   });
+}
+
+/** A stand-in for a cloud metadata service, at 169.254.169.254:80. */
+export class FakeMetadata extends FakeHost {
+  static readonly ADDRESS = '169.254.169.254';
+  constructor() {
+    super(FakeMetadata.ADDRESS, '169.254.169.1', 'metadata');
+  }
+}
+
+/**
+ * A host on the public internet as a sandbox sees it (TEST-NET-3, 203.0.113.7:80): what an
+ * outbound sandbox must reach, the control that tells "firewalled" from "broken".
+ */
+export class FakePublicHost extends FakeHost {
+  static readonly ADDRESS = '203.0.113.7';
+  static readonly REPLY = 'hello from the internet';
+  constructor() {
+    super(FakePublicHost.ADDRESS, '203.0.113.1', FakePublicHost.REPLY);
+  }
 }
