@@ -1,7 +1,8 @@
 import { Client } from '../helpers/client';
-import { describeDocker, jobContainers } from '../helpers/docker';
+import { describeDocker, jobContainers, peakMemoryKnown } from '../helpers/docker';
 import { eventually } from '../helpers/eventually';
 import { startTestServer, type TestServer } from '../helpers/test-server';
+import { WorkerProcess } from '../helpers/worker-process';
 
 describeDocker('verdicts, usage and progress', () => {
   let server: TestServer;
@@ -18,8 +19,12 @@ describeDocker('verdicts, usage and progress', () => {
     expect(job.duration_ms).toEqual(expect.any(Number));
     expect(job.duration_ms as number).toBeGreaterThan(0);
     expect(job.queue_wait_ms as number).toBeGreaterThanOrEqual(0);
-    // cgroup v1 memory.max_usage_in_bytes: the whole container's high-water mark.
-    expect(job.peak_memory_bytes as number).toBeGreaterThan(64 * 1024 * 1024);
+    // cgroup v1 memory.max_usage_in_bytes (or v2 memory.peak): the whole container's
+    // high-water mark. A cgroup v2 kernel older than 5.19 has no peak: null is right there.
+    if (peakMemoryKnown())
+      expect(job.peak_memory_bytes as number).toBeGreaterThan(64 * 1024 * 1024);
+    else expect(job.peak_memory_bytes).toBeNull();
+    expect(job.cpu_time_ms as number).toBeGreaterThan(0);
   });
 
   it('tells the kernel’s OOM kill from our own', async () => {
@@ -51,11 +56,13 @@ describeDocker('verdicts, usage and progress', () => {
 
   it('does not miss the end of a job that ended before the wait began', async () => {
     const { job } = await client.run('print(1)');
-    const t0 = Date.now();
-    const { ended, view } = await server.jobs.waitForEnd(job.id, 60_000);
-    expect(ended).toBe(true);
-    expect(view.status).toBe('succeeded');
-    expect(Date.now() - t0).toBeLessThan(30_000);
+    // Its end is seen at once: no timeout, however long the wait could have been.
+    const { ended, view, timedOut } = await server.jobs.waitForEnd(job.id, 600_000);
+    expect({ ended, timedOut, status: view.status }).toEqual({
+      ended: true,
+      timedOut: false,
+      status: 'succeeded',
+    });
   });
 
   it('shows the phases of a run in the job view', async () => {
@@ -98,14 +105,19 @@ describeDocker('verdicts, usage and progress', () => {
   });
 });
 
-describe('cancelling a queued job', () => {
+describeDocker('cancelling a queued job', () => {
   let server: TestServer;
   let client: Client;
+  let worker: WorkerProcess | undefined;
   beforeAll(async () => {
     server = await startTestServer({ INLINE_WORKER: '0' });
     client = new Client(server.url);
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await worker?.exited;
+    await server.close();
+  });
 
   it('reads canceled at once, with its end time, even with no worker free', async () => {
     const id = await client.submit({ code: 'print(1)' });
@@ -118,5 +130,18 @@ describe('cancelling a queued job', () => {
     expect(job).toMatchObject({ status: 'canceled', error: 'canceled', phase: 'finished' });
     expect(typeof job.finished_at).toBe('string');
     expect((await fetch(`${server.url}/jobs/${id}`, { method: 'DELETE' })).status).toBe(409);
+
+    // The first worker that takes it drops it: the program never runs, no sandbox is made.
+    const other = await client.submit({ code: 'print("the next job runs")' });
+    worker = await new WorkerProcess(server, { WORKER_CONCURRENCY: '1' }).ready();
+    expect(await client.waitEnded(other)).toMatchObject({ status: 'succeeded' });
+    const bull = await eventually('the worker dropped it', async () => {
+      const j = await server.jobs.queue.getJob(id);
+      return j && (await j.getState()) === 'failed' ? j : null;
+    });
+    expect(bull.failedReason).toBe('canceled');
+    expect(await client.logs(id)).toBe('');
+    expect(await client.job(id)).toEqual(job);
+    expect(worker.output).not.toContain(`"jobId":"${id}","runtime"`);
   });
 });

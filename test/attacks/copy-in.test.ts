@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DockerRunner, type RunRequest } from '@job-runner/sandbox';
-import { expectNoContainerLeft } from '../helpers/attack';
+import { expectNoContainerLeft, expectRunnerStillRuns } from '../helpers/attack';
 import { describeDocker } from '../helpers/docker';
 
 /**
@@ -20,7 +20,10 @@ describeDocker('files into the sandbox', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'copy-in-'));
     for (const d of ['code', 'input', 'output']) fs.mkdirSync(path.join(root, d));
   });
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  afterEach(async () => {
+    fs.rmSync(root, { recursive: true, force: true });
+    await expectRunnerStillRuns(runner);
+  });
 
   function request(code: string, inputs: Record<string, Buffer> = {}) {
     fs.writeFileSync(path.join(root, 'code', 'main.py'), code);

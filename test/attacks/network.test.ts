@@ -13,7 +13,11 @@ import {
 } from '@job-runner/sandbox';
 import { describeDocker } from '../helpers/docker';
 import { Client } from '../helpers/client';
-import { expectNextJobSucceeds, expectNoContainerLeft } from '../helpers/attack';
+import {
+  expectNextJobSucceeds,
+  expectNoContainerLeft,
+  expectRunnerStillRuns,
+} from '../helpers/attack';
 import { canConnect, FakeMetadata, FakePublicHost } from '../helpers/fake-hosts';
 import { freePort, OwnRedis } from '../helpers/operator';
 import { startTestServer, type TestServer } from '../helpers/test-server';
@@ -287,6 +291,7 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
           }),
         ).rejects.toBeInstanceOf(OutboundUnavailableError);
         await expectNoContainerLeft(jobId);
+        await expectRunnerStillRuns(runner);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

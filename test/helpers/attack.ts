@@ -22,3 +22,37 @@ export async function expectNoContainerLeft(jobId: string): Promise<void> {
     30_000,
   );
 }
+
+/**
+ * The same check for suites that drive a DockerRunner directly: an ordinary program still runs
+ * to success on it, in fresh directories.
+ */
+export async function expectRunnerStillRuns(
+  runner: import('@job-runner/sandbox').SandboxRunner,
+): Promise<void> {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'still-runs-'));
+  try {
+    for (const d of ['code', 'input', 'output']) fs.mkdirSync(path.join(root, d));
+    fs.writeFileSync(path.join(root, 'code', 'main.py'), 'print("still fine")');
+    let out = '';
+    const result = await runner.run({
+      jobId: `still-runs-${Date.now()}`,
+      image: process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest',
+      entry: 'main.py',
+      args: [],
+      env: {},
+      limits: { timeoutSec: 30, cpus: 1, memoryMb: 128, pids: 64 },
+      netPolicy: 'none',
+      codeDir: path.join(root, 'code'),
+      inputDir: path.join(root, 'input'),
+      outputDir: path.join(root, 'output'),
+      onOutput: (c) => (out += c.toString()),
+    });
+    expect({ verdict: result.verdict, out }).toEqual({ verdict: 'succeeded', out: 'still fine\n' });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+
 /** `describe` for suites that need the Docker engine; skipped only when SKIP_DOCKER_TESTS=1. */
 export const describeDocker: jest.Describe =
   process.env.SKIP_DOCKER_TESTS === '1' ? describe.skip : describe;
@@ -20,4 +23,14 @@ export async function jobContainers(jobId: string): Promise<string[]> {
     filters: { name: [jobNameFilter(jobId)], label: [SANDBOX_LABEL] },
   });
   return list.map((c) => c.Id);
+}
+
+/**
+ * Whether the engine's cgroups report a container's peak memory: cgroup v1 always, cgroup v2
+ * from kernel 5.19 (memory.peak). Where they do not, a job's peak_memory_bytes is null.
+ */
+export function peakMemoryKnown(): boolean {
+  if (fs.existsSync('/sys/fs/cgroup/memory/memory.max_usage_in_bytes')) return true;
+  const [major = 0, minor = 0] = os.release().split('.').map(Number);
+  return major > 5 || (major === 5 && minor >= 19);
 }

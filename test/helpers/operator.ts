@@ -76,3 +76,20 @@ export class OwnRedis {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Everything Redis holds under a key pattern, as text: keys, fields and values of every type. */
+export async function dumpRedis(redis: import('ioredis').Redis, pattern: string): Promise<string> {
+  const out: string[] = [];
+  for (const key of await redis.keys(pattern)) {
+    const type = await redis.type(key);
+    let value: unknown;
+    if (type === 'string') value = await redis.get(key);
+    else if (type === 'hash') value = await redis.hgetall(key);
+    else if (type === 'list') value = await redis.lrange(key, 0, -1);
+    else if (type === 'set') value = await redis.smembers(key);
+    else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    else if (type === 'stream') value = await redis.xrange(key, '-', '+');
+    out.push(`${key} ${type} ${JSON.stringify(value)}`);
+  }
+  return out.join('\n');
+}

@@ -1,17 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import path from 'node:path';
 import type { TestServer } from './test-server';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** A standalone worker (apps/worker) in a process of its own, on a test server's queue. */
-export class WorkerProcess {
+/**
+ * An entry point of ours (apps/api or apps/worker) in a process of its own, run from its
+ * TypeScript sources, as `npm start` / `npm run worker` run the compiled ones.
+ */
+export class AppProcess {
   readonly child: ChildProcess;
   output = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(server: TestServer, env: Record<string, string> = {}) {
-    const c = server.config;
+  constructor(
+    app: 'api' | 'worker',
+    env: Record<string, string>,
+    cwd: string,
+    spawnOpts: SpawnOptions = {},
+  ) {
     this.child = spawn(
       process.execPath,
       [
@@ -20,21 +27,19 @@ export class WorkerProcess {
         '--conditions=jr-source',
         '-r',
         require.resolve('ts-node/register/transpile-only'),
-        path.join(ROOT, 'apps', 'worker', 'src', 'main.ts'),
+        path.join(ROOT, 'apps', app, 'src', 'main.ts'),
       ],
       {
-        cwd: server.dataDir, // no stray .env
+        cwd, // no stray .env
         env: {
           PATH: process.env.PATH,
           TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-          REDIS_URL: server.config.redisUrl,
-          JOB_DATA_DIR: c.jobDataDir,
-          QUEUE_NAME: c.queueName,
           LOG_LEVEL: 'info',
           JOB_BACKOFF_MS: '200',
           ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...spawnOpts,
       },
     );
     this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
@@ -44,16 +49,43 @@ export class WorkerProcess {
     );
   }
 
-  /** Resolves once the worker says it has started (it takes jobs from then on). */
-  async ready(timeoutMs = 90_000): Promise<this> {
+  /** Resolves once the process has logged `line` (it is up from then on). */
+  async waitFor(line: string, timeoutMs = 90_000): Promise<this> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.output.includes('worker started')) {
+    while (!this.output.includes(line)) {
       if (this.child.exitCode !== null)
-        throw new Error(`worker exited (${this.child.exitCode}): ${this.output}`);
-      if (Date.now() > deadline) throw new Error(`worker did not start: ${this.output}`);
+        throw new Error(`process exited (${this.child.exitCode}): ${this.output}`);
+      if (Date.now() > deadline) throw new Error(`"${line}" not seen in: ${this.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     return this;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+}
+
+/** A standalone worker (apps/worker) in a process of its own, on a test server's queue. */
+export class WorkerProcess extends AppProcess {
+  constructor(server: TestServer, env: Record<string, string> = {}, spawnOpts: SpawnOptions = {}) {
+    const c = server.config;
+    super(
+      'worker',
+      {
+        REDIS_URL: server.config.redisUrl,
+        JOB_DATA_DIR: c.jobDataDir,
+        QUEUE_NAME: c.queueName,
+        ...env,
+      },
+      server.dataDir,
+      spawnOpts,
+    );
+  }
+
+  /** Resolves once the worker says it has started (it takes jobs from then on). */
+  ready(timeoutMs = 90_000): Promise<this> {
+    return this.waitFor('worker started', timeoutMs);
   }
 
   /** The worker's id, as it logged it. */
@@ -61,9 +93,5 @@ export class WorkerProcess {
     const m = /"workerId":"([^"]+)"/.exec(this.output);
     if (!m) throw new Error(`no worker id in: ${this.output}`);
     return m[1];
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
   }
 }

@@ -32,18 +32,23 @@ describeDocker('the orphan reaper', () => {
     foreign: `foreign-${run}`,
   };
   const boxes: Record<string, string> = {};
-
-  beforeAll(async () => {
-    for (const [who, workerId] of Object.entries(ids)) {
-      const c = await runner.docker.createContainer({
-        name: `jr-job-job-${who}-${run}--1`,
+  const make = async (name: string, workerId: string, role: 'job' | 'pool') =>
+    (
+      await runner.docker.createContainer({
+        name,
         Image: process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest',
         Cmd: ['sleep', 'infinity'],
-        Labels: { [SANDBOX_LABEL]: 'job', [WORKER_LABEL]: workerId },
+        Labels: { [SANDBOX_LABEL]: role, [WORKER_LABEL]: workerId },
         HostConfig: { NetworkMode: 'none' },
-      });
-      boxes[who] = c.id;
-    }
+      })
+    ).id;
+
+  beforeAll(async () => {
+    for (const [who, workerId] of Object.entries(ids))
+      boxes[who] = await make(`jr-job-job-${who}-${run}--1`, workerId, 'job');
+    // This worker's own: a sandbox of a job it no longer runs (a leak), and one in its pool.
+    boxes.selfLeak = await make(`jr-job-job-leak-${run}--1`, ids.self, 'job');
+    boxes.selfPool = await make(`jr-pool-${run}`, ids.self, 'pool');
     await registry.beat(ids.alive, 60);
     await registry.beat(ids.dead, 60);
     await registry.retire(ids.dead);
@@ -61,13 +66,18 @@ describeDocker('the orphan reaper', () => {
       selfId: ids.self,
       running: () => [`job-self-${run}`],
       logger,
+      // Its own leaks count at any age here (a minute by default).
+      ownLeakAgeMs: 0,
     });
-    expect(await reaper.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await reaper.sweep()).toBe(2);
     expect(await containersWithLabel(WORKER_LABEL, ids.dead)).toEqual([]);
     expect(await containersWithLabel(WORKER_LABEL, ids.alive)).toEqual([boxes.alive]);
     expect(await containersWithLabel(WORKER_LABEL, ids.foreign)).toEqual([boxes.foreign]);
-    // Its own sandbox of a job it is running is of course kept.
-    expect(await containersWithLabel(WORKER_LABEL, ids.self)).toEqual([boxes.self]);
+    // Its own sandbox of a job it is running is of course kept, and its pooled one; the one of
+    // a job it no longer runs is gone.
+    expect((await containersWithLabel(WORKER_LABEL, ids.self)).sort()).toEqual(
+      [boxes.self, boxes.selfPool].sort(),
+    );
   });
 });
 

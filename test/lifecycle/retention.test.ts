@@ -1,3 +1,5 @@
+import { QueueEvents } from 'bullmq';
+import { KEY_PREFIX } from '@job-runner/jobs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -54,14 +56,27 @@ sys.exit(${i % 3 === 0 ? 1 : 0})
       void queueKeys().then((k) => (peakKeys = Math.max(peakKeys, k.length)));
       peakFiles = Math.max(peakFiles, filesOnDisk());
     }, 100);
+    // How each job ended, from BullMQ's event stream: a job may be removed (3 s after its end)
+    // before a poll of it would have seen the end.
+    const connection = new Redis(server.redisUrl, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(server.config.queueName, { connection, prefix: KEY_PREFIX });
+    await events.waitUntilReady();
+    const ends = new Map<string, string>();
+    events.on('completed', ({ jobId }) => ends.set(jobId, 'completed'));
+    events.on('failed', ({ jobId }) => ends.set(jobId, 'failed'));
     const ids: string[] = [];
     for (let i = 0; i < 20; i++)
       ids.push(
         await client.submit({ code: program(i), input_files: { 'in.txt': 'x'.repeat(500) } }),
       );
-    // Each job stays readable until its retention runs out.
-    const ended = await Promise.all(ids.map((id) => client.waitEnded(id, 180_000)));
-    expect(ended.filter((j) => j.status === 'failed')).toHaveLength(7);
+    await eventually(
+      'every job ended',
+      () => Promise.resolve(ids.every((id) => ends.has(id))),
+      180_000,
+    );
+    await events.close();
+    connection.disconnect();
+    expect(ids.filter((id) => ends.get(id) === 'failed')).toHaveLength(7);
 
     const after = await eventually('every job and what it left is swept', () => gone(ids), 90_000);
     clearInterval(sampler);
@@ -74,5 +89,38 @@ sys.exit(${i % 3 === 0 ? 1 : 0})
     for (const id of ids) {
       expect((await fetch(`${server.url}/jobs/${id}`)).status).toBe(404);
     }
+  });
+});
+
+describeDocker('retention by count', () => {
+  let server: TestServer;
+  let client: Client;
+  beforeAll(async () => {
+    server = await startTestServer({
+      KEEP_COMPLETED_COUNT: '2',
+      KEEP_FAILED_COUNT: '1',
+      JANITOR_INTERVAL_SEC: '1',
+      WORKER_CONCURRENCY: '1',
+    });
+    client = new Client(server.url);
+  });
+  afterAll(() => server.close());
+
+  it('keeps only the newest succeeded and failed jobs, and sweeps the files of the others', async () => {
+    const ok: string[] = [];
+    const bad: string[] = [];
+    for (let i = 0; i < 4; i++) ok.push((await client.run(`print(${i})`)).job.id);
+    for (let i = 0; i < 3; i++) bad.push((await client.run(`raise SystemExit(${i + 1})`)).job.id);
+    const status = async (id: string) => (await fetch(`${server.url}/jobs/${id}`)).status;
+    await eventually('only the newest are kept', async () => {
+      const kept = await Promise.all([...ok, ...bad].map(status));
+      return kept.join() === [404, 404, 200, 200, 404, 404, 200].join();
+    });
+    await eventually('the files of the removed ones are swept', () =>
+      Promise.resolve(
+        fs.readdirSync(path.join(server.dataDir, 'jobs')).sort().join() ===
+          [ok[2], ok[3], bad[2]].sort().join(),
+      ),
+    );
   });
 });

@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { keyBase } from '@job-runner/jobs';
 import { Client } from '../helpers/client';
 import { describeDocker } from '../helpers/docker';
 import { eventually } from '../helpers/eventually';
-import { basic } from '../helpers/operator';
+import { basic, dumpRedis } from '../helpers/operator';
+import { TempImage } from '../helpers/temp-image';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 const ADMIN = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'board-password-1' };
@@ -102,6 +105,56 @@ describeDocker('the admin board, read-only (the default)', () => {
     const logRes = await fetch(`${board}/${job.id}/logs`, { headers: auth });
     const rows = (await logRes.json()) as string[];
     expect(rows).toEqual(['line 16', 'line 17', 'line 18', 'line 19', 'key is [redacted]']);
+  });
+
+  it('leaves no env value in any key of the queue or any log; the values file is 0600', async () => {
+    const { job, logs } = await client.run('import os\nprint(len(os.environ["API_TOKEN"]))', {
+      env: { API_TOKEN: SECRET },
+    });
+    expect(logs).toBe(`${SECRET.length}\n`);
+    const dump = await dumpRedis(redis, `${keyBase(server.config.queueName)}:*`);
+    expect(dump).toContain(job.id);
+    expect(dump).toContain(`:logs:${job.id}`);
+    expect(dump).not.toContain(SECRET);
+    const file = path.join(server.dataDir, 'jobs', job.id, 'env.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('scrubs env values from a platform failure, end to end (view, board, log, Redis)', async () => {
+    // A runtime whose image name is also a secret value of the job, and goes missing.
+    const image = new TempImage();
+    const other = await startTestServer({
+      ...ADMIN,
+      RUNTIMES: `doomed=${image.name}`,
+      JOB_ATTEMPTS: '1',
+    });
+    try {
+      image.remove();
+      const c = new Client(other.url);
+      const { job, logs } = await c.run('print(1)', {
+        runtime: 'doomed',
+        env: { LEAKY: image.name },
+      });
+      expect(job.error).toBe(
+        'platform error: sandbox image [redacted] is missing (build it with npm run build:exec-image)',
+      );
+      expect(logs).toContain('[redacted]');
+      const q = `${other.config.queueName}`;
+      const boardJob = await (
+        await fetch(`${other.url}/admin/queues/api/queues/${q}/${job.id}`, { headers: auth })
+      ).text();
+      expect(boardJob).toContain('[redacted]');
+      for (const text of [
+        JSON.stringify(job),
+        logs,
+        boardJob,
+        await dumpRedis(redis, `${keyBase(q)}:*`),
+      ])
+        expect(text).not.toContain(image.name);
+    } finally {
+      await other.close();
+      image.dispose();
+    }
   });
 
   it('refuses retry and clean through its own API, and the job stays as it was', async () => {

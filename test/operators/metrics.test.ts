@@ -3,6 +3,7 @@ import { describeDocker } from '../helpers/docker';
 import { eventually } from '../helpers/eventually';
 import { sample } from '../helpers/operator';
 import { startTestServer, type TestServer } from '../helpers/test-server';
+import { WorkerProcess } from '../helpers/worker-process';
 
 describeDocker('/metrics', () => {
   let server: TestServer;
@@ -95,5 +96,32 @@ describeDocker('/metrics', () => {
       return canceled(t) === canceled(busy) + 1 ? t : undefined;
     });
     expect(sample(idle, 'job_runner_sandboxes_running')).toBe(0);
+  });
+});
+
+describeDocker('/metrics with workers in processes of their own', () => {
+  let server: TestServer;
+  let worker: WorkerProcess;
+  beforeAll(async () => {
+    server = await startTestServer({ INLINE_WORKER: '0' });
+    worker = await new WorkerProcess(server).ready();
+  });
+  afterAll(async () => {
+    worker.kill('SIGKILL');
+    await worker.exited;
+    await server.close();
+  });
+
+  it('counts the jobs those workers ended, from BullMQ’s event stream', async () => {
+    const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+    const ended = (t: string, status: string, verdict: string) =>
+      sample(t, 'job_runner_jobs_ended_total', { status, verdict });
+    const client = new Client(server.url);
+    await client.run('print("ok")');
+    await client.run('raise SystemExit(4)');
+    await eventually('both ends counted', async () => {
+      const t = await scrape();
+      return ended(t, 'succeeded', 'succeeded') === 1 && ended(t, 'failed', 'non-zero exit') === 1;
+    });
   });
 });

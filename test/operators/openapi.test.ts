@@ -56,7 +56,7 @@ describe('the API description', () => {
         'timeout_sec',
       ].sort(),
     );
-    expect(doc.paths['/jobs'].post.security).toBeDefined();
+    expect(doc.paths['/jobs'].post.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
     expect(doc.paths['/healthz'].get.security).toBeUndefined();
   });
 

@@ -17,11 +17,13 @@ export interface PrivateRedis {
  */
 export async function resolveRedis(config: Config, logger: Logger): Promise<PrivateRedis> {
   const none = { stop: () => Promise.resolve() };
-  if (config.redisUrlGiven || (await redisAnswers('127.0.0.1', 6379))) return none;
+  // The default URL's port (tests give another, to keep clear of a real Redis).
+  const port = Number(new URL(config.redisUrl).port || 6379);
+  if (config.redisUrlGiven || (await redisAnswers('127.0.0.1', port))) return none;
 
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error) {
     throw new Error(
-      'REDIS_URL is unset, nothing answers on localhost:6379 and redis-server is not installed: ' +
+      `REDIS_URL is unset, nothing answers on localhost:${port} and redis-server is not installed: ` +
         'install it (apt-get install -y redis-server) or set REDIS_URL',
     );
   }
@@ -31,7 +33,7 @@ export async function resolveRedis(config: Config, logger: Logger): Promise<Priv
     'redis-server',
     [
       '--port',
-      '6379',
+      String(port),
       '--bind',
       '127.0.0.1',
       '--dir',
@@ -48,13 +50,13 @@ export async function resolveRedis(config: Config, logger: Logger): Promise<Priv
   let exited = false;
   child.on('exit', () => (exited = true));
   for (let i = 0; i < 100 && !exited; i++) {
-    if (await redisAnswers('127.0.0.1', 6379)) break;
+    if (await redisAnswers('127.0.0.1', port)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (exited || !(await redisAnswers('127.0.0.1', 6379)))
+  if (exited || !(await redisAnswers('127.0.0.1', port)))
     throw new Error('the private redis-server did not start');
   logger.warn(
-    `REDIS_URL is unset and nothing answered on localhost:6379: started a private redis-server (data in ${dir})`,
+    `REDIS_URL is unset and nothing answered on localhost:${port}: started a private redis-server (data in ${dir})`,
   );
   return {
     stop: () =>

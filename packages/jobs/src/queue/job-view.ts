@@ -46,8 +46,10 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
   } else if (state === 'active') status = 'running';
   else status = job.data.canceled ? 'canceled' : 'queued';
   if (status === 'canceled') error = CANCELED;
-  // A job canceled while queued has ended for the client though no worker has dropped it yet.
-  const finishedAt = job.finishedOn || job.data.canceledAt;
+  // A job canceled while queued ended for the client at its cancel, and never ran: that stays
+  // so once a worker has taken it and dropped it.
+  const neverRan = Boolean(job.data.canceledAt);
+  const finishedAt = job.data.canceledAt ?? job.finishedOn;
   const ended =
     status === 'succeeded' || status === 'failed' || (status === 'canceled' && Boolean(finishedAt));
   return {
@@ -55,7 +57,7 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
     spec: job.data.spec,
     status,
     created_at: iso(job.timestamp),
-    started_at: iso(job.processedOn),
+    started_at: neverRan ? null : iso(job.processedOn),
     finished_at: ended ? iso(finishedAt) : null,
     exit_code: result?.exit_code ?? null,
     error,
@@ -69,8 +71,8 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
         : progress.phase === 'finished'
           ? 'collecting'
           : (progress.phase ?? 'preparing'),
-    attempts: startsOf(job),
-    queue_wait_ms: job.processedOn ? job.processedOn - job.timestamp : null,
+    attempts: neverRan ? 0 : startsOf(job),
+    queue_wait_ms: job.processedOn && !neverRan ? job.processedOn - job.timestamp : null,
     duration_ms: result?.duration_ms ?? null,
     cpu_time_ms: result?.cpu_time_ms ?? null,
     peak_memory_bytes: result?.peak_memory_bytes ?? null,

@@ -169,13 +169,20 @@ export class JobService {
    * Waits for the job's end through BullMQ's events (no polling) and returns its view; returns
    * the current view when `timeoutMs` passes first. A job that ended before the wait is seen.
    */
-  async waitForEnd(jobId: string, timeoutMs: number): Promise<{ view: JobView; ended: boolean }> {
+  async waitForEnd(
+    jobId: string,
+    timeoutMs: number,
+  ): Promise<{ view: JobView; ended: boolean; timedOut: boolean }> {
     const job = await this.job(jobId);
     if (!this.queueEvents) throw new Error('JobService.init() was not called');
-    // waitUntilFinished subscribes first and then checks the state, so no end is missed.
-    await job.waitUntilFinished(this.queueEvents, timeoutMs).catch(() => undefined);
+    // waitUntilFinished subscribes first and then checks the state, so no end is missed. It
+    // rejects for a job that failed too: only its timeout means "not ended yet".
+    const timedOut = await job.waitUntilFinished(this.queueEvents, timeoutMs).then(
+      () => false,
+      (err: Error) => /timed out/i.test(err.message),
+    );
     const view = await this.view(jobId);
-    return { view, ended: hasEnded(view) };
+    return { view, ended: hasEnded(view), timedOut };
   }
 
   /** Cancels a queued or running job; an ended one is JobAlreadyEndedError. */
