@@ -49,6 +49,8 @@ describeDocker('the orphan reaper', () => {
     // This worker's own: a sandbox of a job it no longer runs (a leak), and one in its pool.
     boxes.selfLeak = await make(`jr-job-job-leak-${run}--1`, ids.self, 'job');
     boxes.selfPool = await make(`jr-pool-${run}`, ids.self, 'pool');
+    // And a pooled one its pool no longer holds (the engine restarted under it).
+    boxes.selfStalePool = await make(`jr-pool-stale-${run}`, ids.self, 'pool');
     await registry.beat(ids.alive, 60);
     await registry.beat(ids.dead, 60);
     await registry.retire(ids.dead);
@@ -65,16 +67,17 @@ describeDocker('the orphan reaper', () => {
       registry,
       selfId: ids.self,
       running: () => [`job-self-${run}`],
+      pooled: () => new Set([boxes.selfPool!]),
       logger,
       // Its own leaks count at any age here (a minute by default).
       ownLeakAgeMs: 0,
     });
-    expect(await reaper.sweep()).toBe(2);
+    expect(await reaper.sweep()).toBe(3);
     expect(await containersWithLabel(WORKER_LABEL, ids.dead)).toEqual([]);
     expect(await containersWithLabel(WORKER_LABEL, ids.alive)).toEqual([boxes.alive]);
     expect(await containersWithLabel(WORKER_LABEL, ids.foreign)).toEqual([boxes.foreign]);
-    // Its own sandbox of a job it is running is of course kept, and its pooled one; the one of
-    // a job it no longer runs is gone.
+    // Its own sandbox of a job it is running is of course kept, and the one in its pool; the
+    // one of a job it no longer runs, and the pooled one its pool forgot, are gone.
     expect((await containersWithLabel(WORKER_LABEL, ids.self)).sort()).toEqual(
       [boxes.self, boxes.selfPool].sort(),
     );

@@ -1,4 +1,5 @@
 import type { Config } from '@job-runner/config';
+import { defaultLimits } from '@job-runner/jobs';
 import {
   DockerRunner,
   LocalRunner,
@@ -12,8 +13,11 @@ export interface Sandbox {
   inventory?: SandboxInventory;
 }
 
-/** The sandbox runner the configuration asks for: Docker (USE_DOCKER=1) or local processes. */
-export function createRunner(config: Config): Sandbox {
+/**
+ * The sandbox runner the configuration asks for: Docker (USE_DOCKER=1) or local processes.
+ * `labels` go on every sandbox it makes (its worker's id, for the reaper).
+ */
+export function createRunner(config: Config, labels: Record<string, string> = {}): Sandbox {
   if (!config.useDocker) {
     return {
       runner: new LocalRunner({
@@ -32,6 +36,9 @@ export function createRunner(config: Config): Sandbox {
     tmpBytes: config.output.tmpSizeMb * 1024 * 1024,
     runtime: config.sandboxRuntime || undefined,
     outboundNetwork: config.outbound.enabled ? config.outbound.network : undefined,
+    labels,
+    // Pooled sandboxes are made in the shape of a spec that sets no limit.
+    pool: { ...config.pool, shape: defaultLimits(config.limits) },
   });
   return { runner, inventory: runner };
 }

@@ -1,5 +1,5 @@
 import type { Config } from '@job-runner/config';
-import { JobWorker } from '@job-runner/jobs';
+import { JobWorker, newWorkerId, WORKER_LABEL } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { createRunner } from './create-runner';
 import { SandboxNotReadyError } from './sandbox-not-ready-error';
@@ -15,10 +15,11 @@ export const runtimeImages = (config: Config): string[] => [
  * (INLINE_WORKER=1). Throws SandboxNotReadyError naming every check that failed.
  */
 export async function startWorker(config: Config, logger: Logger): Promise<JobWorker> {
-  const { runner, inventory } = createRunner(config);
+  const id = newWorkerId();
+  const { runner, inventory } = createRunner(config, { [WORKER_LABEL]: id });
   const failed = (await runner.check(runtimeImages(config))).filter((c) => !c.ok);
   if (failed.length) throw new SandboxNotReadyError(failed);
-  const worker = new JobWorker({ config, logger, runner, inventory });
+  const worker = new JobWorker({ id, config, logger, runner, inventory });
   try {
     await worker.start();
   } catch (err) {

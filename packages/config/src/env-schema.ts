@@ -70,6 +70,16 @@ export const envVariables = {
     .default('jobs')
     .description('BullMQ queue name'),
   WORKER_CONCURRENCY: int().min(1).max(64).default(2).description('jobs one worker runs at once'),
+  SANDBOX_POOL_SIZE: int()
+    .min(0)
+    .max(64)
+    .description(
+      'sandboxes each worker keeps ready per runtime (made ahead, one per job, never reused); empty: WORKER_CONCURRENCY; 0: none',
+    ),
+  SANDBOX_POOL_MAX_AGE_SEC: int()
+    .min(5)
+    .default(600)
+    .description('a ready sandbox that waited this long is replaced by a fresh one'),
 
   MAX_TIMEOUT_SEC: int()
     .min(1)
@@ -214,7 +224,7 @@ export const envVariables = {
 };
 
 /** Variables with no default: absent unless the operator sets them. */
-type Optional = 'ADMIN_USER' | 'ADMIN_PASSWORD' | 'API_KEYS';
+type Optional = 'ADMIN_USER' | 'ADMIN_PASSWORD' | 'API_KEYS' | 'SANDBOX_POOL_SIZE';
 
 type Vars = typeof envVariables;
 type Out<S> = S extends Joi.Schema<infer T> ? T : never;

@@ -75,6 +75,11 @@ function toConfig(v: EnvValues) {
     outbound: { enabled: v.OUTBOUND_ENABLED, network: v.OUTBOUND_NETWORK },
     queueName: v.QUEUE_NAME,
     workerConcurrency: v.WORKER_CONCURRENCY,
+    /** Sandboxes made ahead of time, per worker and runtime image. */
+    pool: {
+      size: v.SANDBOX_POOL_SIZE ?? v.WORKER_CONCURRENCY,
+      maxAgeSec: v.SANDBOX_POOL_MAX_AGE_SEC,
+    },
     /** The operator's caps on the spec's limits. */
     limits: {
       maxTimeoutSec: v.MAX_TIMEOUT_SEC,

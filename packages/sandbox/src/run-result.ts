@@ -17,6 +17,8 @@ export interface RunResult {
   /** CPU time of the sandbox's cgroup (user and system, every process), when known. */
   cpuTimeMs: number | null;
   artifacts: ArtifactInfo[];
+  /** Whether the sandbox came ready from a pool (warm) or was made for the run (cold). */
+  sandbox?: 'warm' | 'cold';
 }
 
 /** The result of a run canceled before its program started. */

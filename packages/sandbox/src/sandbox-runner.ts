@@ -21,8 +21,17 @@ export interface SandboxRunner {
    * The worker's start, the API's inline start and /readyz all ask this.
    */
   check(images: string[]): Promise<SandboxCheck[]>;
-  /** Sets up what runs need (networks, firewall) at worker start; returns remarks to log. */
-  prepare?(): Promise<string[]>;
+  /**
+   * Sets up what runs need at worker start (networks, firewall, sandboxes made ahead for the
+   * given images); returns remarks to log.
+   */
+  prepare?(images: string[]): Promise<string[]>;
   /** Lets go of what the runner holds (sandboxes being removed, a pool). */
   close?(): Promise<void>;
+  /** After the engine came back: what was made ahead of time is made again. */
+  recover?(): Promise<void>;
+  /** Sandboxes waiting in a pool, and how jobs found them; null without a pool. */
+  poolStats?(): { ready: number; hits: number; misses: number } | null;
+  /** Ids of the sandboxes waiting in a pool (not leftovers, whatever their age). */
+  pooledIds?(): Set<string>;
 }

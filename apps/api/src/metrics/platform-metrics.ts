@@ -1,7 +1,14 @@
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { KEY_PREFIX, redisConnection, startsOf, toJobView, type JobData } from '@job-runner/jobs';
+import {
+  KEY_PREFIX,
+  redisConnection,
+  startsOf,
+  toJobView,
+  type JobData,
+  type WorkerRegistry,
+} from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { withTimeout } from '../health/with-timeout';
 import { verdictLabel } from './verdict-label';
@@ -44,6 +51,7 @@ export class PlatformMetrics {
   constructor(
     private readonly queue: Queue,
     private readonly logger: Logger,
+    workers?: WorkerRegistry,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -97,6 +105,7 @@ export class PlatformMetrics {
         }
       },
     });
+    if (workers) this.describeWorkers(workers, read);
     new Gauge({
       name: 'job_runner_sandboxes_running',
       help: 'Sandboxes running on all workers (one per active job), read from BullMQ',
@@ -106,6 +115,55 @@ export class PlatformMetrics {
           this.set(await read(queue.getActiveCount()));
         } catch {
           this.reset();
+        }
+      },
+    });
+  }
+
+  /** Workers alive, their engines, and their sandbox pools, from their heartbeats. */
+  private describeWorkers(workers: WorkerRegistry, read: <T>(p: Promise<T>) => Promise<T>): void {
+    const registers = [this.registry];
+    // One read of the registry per scrape, shared by the gauges below.
+    let pending: Promise<Awaited<ReturnType<WorkerRegistry['alive']>>> | null = null;
+    const alive = () => {
+      pending ??= read(workers.alive()).finally(() => setImmediate(() => (pending = null)));
+      return pending;
+    };
+    new Gauge({
+      name: 'job_runner_workers_alive',
+      help: 'Workers whose heartbeat is alive, and of those, how many find their Docker engine',
+      labelNames: ['engine'],
+      registers,
+      async collect() {
+        this.reset();
+        const list = await alive().catch(() => null);
+        if (!list) return;
+        this.set({ engine: 'up' }, list.filter((w) => w.status.engine !== false).length);
+        this.set({ engine: 'down' }, list.filter((w) => w.status.engine === false).length);
+      },
+    });
+    new Gauge({
+      name: 'job_runner_sandbox_pool_ready',
+      help: 'Sandboxes made ahead of time and waiting for a job, per worker',
+      labelNames: ['worker'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const w of (await alive().catch(() => null)) ?? [])
+          if (w.status.pool) this.set({ worker: w.id }, w.status.pool.ready);
+      },
+    });
+    new Gauge({
+      name: 'job_runner_sandbox_pool_takes',
+      help: 'Jobs that found a ready sandbox (hit) or made one (miss), per worker since it started',
+      labelNames: ['worker', 'result'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const w of (await alive().catch(() => null)) ?? []) {
+          if (!w.status.pool) continue;
+          this.set({ worker: w.id, result: 'hit' }, w.status.pool.hits);
+          this.set({ worker: w.id, result: 'miss' }, w.status.pool.misses);
         }
       },
     });

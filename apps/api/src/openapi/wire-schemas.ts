@@ -24,7 +24,14 @@ export const jobViewSchema = Joi.object({
   attempts: Joi.number().integer(),
   queue_wait_ms: Joi.number().allow(null),
   duration_ms: Joi.number().allow(null),
+  cpu_time_ms: Joi.number()
+    .allow(null)
+    .description("CPU time (user + system) of the sandbox's cgroup"),
   peak_memory_bytes: Joi.number().allow(null),
+  sandbox: Joi.string()
+    .valid('warm', 'cold')
+    .allow(null)
+    .description('warm: the sandbox came ready from a pool; cold: it was made for the job'),
 }).meta({ className: 'JobView' });
 
 export const errorSchema = Joi.object({

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
+import { WorkerRegistry } from '@job-runner/jobs';
 import type { SandboxRunner } from '@job-runner/sandbox';
 import { opsConnection } from '../health/ops-connection';
 import { PlatformMetrics } from '../metrics/platform-metrics';
@@ -26,7 +27,11 @@ export async function startOperations(
   runner: SandboxRunner | null,
 ): Promise<Operations> {
   const conn = await opsConnection(config.redisUrl, config.queueName, logger);
-  const metrics = new PlatformMetrics(conn.queue, logger);
+  const metrics = new PlatformMetrics(
+    conn.queue,
+    logger,
+    new WorkerRegistry(conn.redis, config.queueName),
+  );
   await metrics.start(config.redisUrl, config.queueName);
   const streams = new StreamSlots(config.http.maxSseStreams);
   metrics.countStreams(() => streams.inUse);

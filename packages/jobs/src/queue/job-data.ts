@@ -30,6 +30,8 @@ export interface RunSummary {
   duration_ms: number;
   cpu_time_ms: number | null;
   peak_memory_bytes: number | null;
+  /** Whether its sandbox came ready from a pool (warm) or was made for it (cold). */
+  sandbox?: 'warm' | 'cold' | null;
   artifacts: ArtifactInfo[];
   output_dropped_bytes: number;
 }

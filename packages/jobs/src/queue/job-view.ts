@@ -23,6 +23,8 @@ export interface JobView {
   duration_ms: number | null;
   cpu_time_ms: number | null;
   peak_memory_bytes: number | null;
+  /** `warm`: its sandbox came ready from a pool; `cold`: it was made for the job. */
+  sandbox: 'warm' | 'cold' | null;
 }
 
 export const CANCELED = 'canceled';
@@ -76,6 +78,7 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
     duration_ms: result?.duration_ms ?? null,
     cpu_time_ms: result?.cpu_time_ms ?? null,
     peak_memory_bytes: result?.peak_memory_bytes ?? null,
+    sandbox: result?.sandbox ?? null,
   };
 }
 

@@ -24,6 +24,19 @@ export interface SpecSchemaOptions {
 export const MAX_ARGS_BYTES = 64 * 1024;
 export const MAX_ENV_BYTES = 64 * 1024;
 
+/** The spec's defaults, before the operator's caps (a cap below one is the default instead). */
+const DEFAULTS = { timeout_sec: 60, cpu_limit: 1, mem_limit_mb: 512, pids_limit: 128 };
+
+/** The limits a spec that sets none gets under these caps: also the shape of pooled sandboxes. */
+export function defaultLimits(caps: SpecCaps) {
+  return {
+    timeoutSec: Math.min(DEFAULTS.timeout_sec, caps.maxTimeoutSec, MAX_TIMEOUT_SEC),
+    cpus: Math.min(DEFAULTS.cpu_limit, caps.maxCpuLimit),
+    memoryMb: Math.min(DEFAULTS.mem_limit_mb, caps.maxMemLimitMb),
+    pids: Math.min(DEFAULTS.pids_limit, caps.maxPidsLimit),
+  };
+}
+
 const cap = (name: string, variable: string, value: number) => ({
   'number.max': `${name} must be at most ${value} (the operator's cap, ${variable})`,
 });
@@ -48,6 +61,7 @@ export function specSchema({
   defaultRuntime,
 }: SpecSchemaOptions): Joi.ObjectSchema {
   const maxTimeout = Math.min(MAX_TIMEOUT_SEC, caps.maxTimeoutSec);
+  const defaults = defaultLimits(caps);
   return Joi.object({
     entry: Joi.string()
       .default('main.py')
@@ -73,7 +87,7 @@ export function specSchema({
       .integer()
       .min(1)
       .max(maxTimeout)
-      .default(Math.min(60, maxTimeout))
+      .default(defaults.timeoutSec)
       .messages(
         caps.maxTimeoutSec < MAX_TIMEOUT_SEC
           ? cap('timeout_sec', 'MAX_TIMEOUT_SEC', caps.maxTimeoutSec)
@@ -84,7 +98,7 @@ export function specSchema({
     cpu_limit: Joi.number()
       .min(MIN_CPU_LIMIT)
       .max(caps.maxCpuLimit)
-      .default(Math.min(1, caps.maxCpuLimit))
+      .default(defaults.cpus)
       .messages({
         ...cap('cpu_limit', 'MAX_CPU_LIMIT', caps.maxCpuLimit),
         'number.min': `cpu_limit must be at least ${MIN_CPU_LIMIT} (the engine's smallest CPU share)`,
@@ -95,7 +109,7 @@ export function specSchema({
       .integer()
       .min(MIN_MEM_LIMIT_MB)
       .max(caps.maxMemLimitMb)
-      .default(Math.min(512, caps.maxMemLimitMb))
+      .default(defaults.memoryMb)
       .messages({
         ...cap('mem_limit_mb', 'MAX_MEM_LIMIT_MB', caps.maxMemLimitMb),
         'number.min': `mem_limit_mb must be more than 32`,
@@ -106,7 +120,7 @@ export function specSchema({
       .integer()
       .min(MIN_PIDS_LIMIT)
       .max(caps.maxPidsLimit)
-      .default(Math.min(128, caps.maxPidsLimit))
+      .default(defaults.pids)
       .messages({
         ...cap('pids_limit', 'MAX_PIDS_LIMIT', caps.maxPidsLimit),
         'number.min': `pids_limit must be at least ${MIN_PIDS_LIMIT} (the sandbox itself needs a few processes to bring the files in and collect the artifacts)`,

@@ -76,6 +76,7 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         verdict: ran.result.verdict,
         exitCode: ran.result.exitCode,
         durationMs: ran.result.durationMs,
+        sandbox: ran.result.sandbox,
       });
       return await recordOutcome(job, deps.logs, prepared.spec, ran);
     } catch (err) {

@@ -18,7 +18,13 @@ import { createJobProcessor } from './job-processor';
 import { WORKER_LABEL } from './orphan-reaper';
 import { WorkerUpkeep } from './worker-upkeep';
 
+/** A worker's id: the host, the process and a random part (a restarted process is another). */
+export const newWorkerId = (): string =>
+  `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
 export interface JobWorkerOptions {
+  /** Default: a new one. The runner's sandboxes carry it (WORKER_LABEL) from the start. */
+  id?: string;
   config: Config;
   logger: Logger;
   /** Runs the programs; the app builds it (Docker, or the unsandboxed local runner). */
@@ -32,7 +38,7 @@ export interface JobWorkerOptions {
  * subscription to cancel requests for the jobs it holds.
  */
 export class JobWorker {
-  readonly id = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly id: string;
   readonly runner: SandboxRunner;
   private worker?: Worker<JobData, RunSummary>;
   private readonly cancels = new CancelRegistry();
@@ -41,9 +47,13 @@ export class JobWorker {
   private readonly log: Logger;
   private queue?: Queue<JobData>;
   private upkeep?: WorkerUpkeep;
+  /** Set while the Docker engine does not answer: the worker takes no job meanwhile. */
+  private engineDown: Promise<void> | null = null;
+  private closing = false;
 
   constructor(private readonly opts: JobWorkerOptions) {
     const { config } = opts;
+    this.id = opts.id ?? newWorkerId();
     this.runner = opts.runner;
     this.log = opts.logger.child({ workerId: this.id });
     this.connection = redisConnection(config.redisUrl, `worker:${this.id}`);
@@ -71,7 +81,8 @@ export class JobWorker {
     await files.init();
     // The outbound network and its firewall, before the first job (never fatal: such jobs are
     // refused while it is not in place).
-    for (const remark of (await this.runner.prepare?.()) ?? []) this.log.warn(remark);
+    const images = [...new Set(Object.values(config.runtimes))];
+    for (const remark of (await this.runner.prepare?.(images)) ?? []) this.log.warn(remark);
     const logs = new LogStore(this.connection, keyBase(config.queueName));
     const queue = createQueue(config.queueName, this.connection, config.retry, config.retention);
     this.queue = queue;
@@ -86,6 +97,7 @@ export class JobWorker {
       labels: this.labels,
       isCanceled: async (job) =>
         Boolean((await Job.fromId<JobData>(queue, String(job.id)))?.data.canceled),
+      onEngineDown: (reason) => this.onEngineDown(reason),
     });
     this.upkeep = new WorkerUpkeep({
       config,
@@ -96,6 +108,8 @@ export class JobWorker {
       logs,
       inventory: this.opts.inventory,
       running: () => this.cancels.ids(),
+      pooled: () => this.runner.pooledIds?.() ?? new Set(),
+      status: () => ({ pool: this.runner.poolStats?.() ?? null, engine: !this.engineDown }),
       logger: this.log,
     });
     // Registered (and dead workers' sandboxes reaped) before the first job is taken.
@@ -143,6 +157,31 @@ export class JobWorker {
   }
 
   /**
+   * The engine went away under a job (which was handed back, no attempt spent): take no job
+   * until it answers again, then make the pool again, remove what this worker left on it, and
+   * take jobs again. An outage is the platform's, not the jobs'.
+   */
+  private onEngineDown(reason: string): void {
+    if (this.engineDown || this.closing) return;
+    this.log.warn('the Docker engine does not answer: taking no job until it is back', { reason });
+    this.engineDown = (async () => {
+      await this.worker?.pause(true).catch(() => undefined);
+      const images = [...new Set(Object.values(this.opts.config.runtimes))];
+      while (!this.closing) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const checks = await this.runner.check(images);
+        if (checks.find((c) => c.name === 'docker')?.ok) break;
+      }
+      if (this.closing) return;
+      await this.runner.recover?.().catch(() => undefined);
+      const removed = await this.upkeep?.reapOwnLeftovers().catch(() => 0);
+      this.engineDown = null;
+      this.worker?.resume();
+      this.log.info('the Docker engine answers again: taking jobs', { leftoversRemoved: removed });
+    })();
+  }
+
+  /**
    * Graceful stop (SIGTERM): takes no new job, lets running ones finish within the grace period
    * (SHUTDOWN_GRACE_SEC), then stops their sandboxes and hands the jobs back to the queue for
    * a rerun elsewhere, and closes every connection.
@@ -167,7 +206,9 @@ export class JobWorker {
 
   /** Closes once running jobs have ended, however long that takes (`shutdown` bounds it). */
   async close(): Promise<void> {
+    this.closing = true;
     await this.worker?.close();
+    await this.engineDown;
     await this.runner.close?.();
     await this.upkeep?.stop();
     await this.queue?.close().catch(() => undefined);

@@ -14,6 +14,8 @@ export interface OrphanReaperDeps {
   /** This worker's id, and the job ids it is running right now. */
   selfId: string;
   running: () => string[];
+  /** Ids of this worker's sandboxes waiting in its pool: not leftovers, whatever their age. */
+  pooled?: () => Set<string>;
   logger: Logger;
   /** How old a sandbox of this worker's own must be before it counts as a leak. */
   ownLeakAgeMs?: number;
@@ -28,9 +30,14 @@ export interface OrphanReaperDeps {
 export class OrphanReaper {
   constructor(private readonly deps: OrphanReaperDeps) {}
 
-  /** One pass; answers how many containers it removed. */
-  async sweep(): Promise<number> {
+  /**
+   * One pass; answers how many containers it removed. `ownLeakAgeMs` overrides the age a
+   * sandbox of this worker's own must reach before it is a leak (0 after the engine came back:
+   * none of its own that no job holds is in use).
+   */
+  async sweep(ownLeakAgeMs = this.deps.ownLeakAgeMs ?? OWN_LEAK_AGE_MS): Promise<number> {
     const { inventory, registry, selfId, logger } = this.deps;
+    const pooled = this.deps.pooled?.() ?? new Set<string>();
     const sandboxes = await inventory.listSandboxes(WORKER_LABEL);
     const running = new Set(this.deps.running());
     const verdicts = new Map<string, boolean>();
@@ -41,11 +48,11 @@ export class OrphanReaper {
       let orphan: boolean;
       let why: string;
       if (owner === selfId) {
-        // A sandbox no job has taken yet (a pooled one) is not a leak.
+        // Its own: a leak when no running job holds it and its pool does not either (a
+        // sandbox just being made is in neither for a moment: the age covers that).
         orphan =
-          jobId !== null &&
-          !running.has(jobId) &&
-          Date.now() - box.createdMs > (this.deps.ownLeakAgeMs ?? OWN_LEAK_AGE_MS);
+          (jobId === null ? !pooled.has(box.id) : !running.has(jobId)) &&
+          Date.now() - box.createdMs >= ownLeakAgeMs;
         why = 'left behind by this worker';
       } else {
         if (!verdicts.has(owner)) verdicts.set(owner, await registry.isDead(owner));

@@ -35,6 +35,7 @@ export async function recordOutcome(
     duration_ms: result.durationMs,
     cpu_time_ms: result.cpuTimeMs,
     peak_memory_bytes: result.peakMemoryBytes,
+    sandbox: result.sandbox ?? null,
     artifacts: result.artifacts,
     output_dropped_bytes: droppedBytes,
   };

@@ -1,6 +1,14 @@
 import type { Redis } from 'ioredis';
 import { keyBase } from '../queue/queue-names';
 
+/** What a worker says of itself with each heartbeat. */
+export interface WorkerStatus {
+  /** Its sandbox pool: ready now, and how jobs found it since the worker started. */
+  pool?: { ready: number; hits: number; misses: number } | null;
+  /** False while its Docker engine does not answer (it takes no job meanwhile). */
+  engine?: boolean;
+}
+
 /** A registry entry no one has beaten for this long is forgotten (its sandboxes are long gone). */
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -25,13 +33,36 @@ export class WorkerRegistry {
     return `${this.hashKey}:${workerId}`;
   }
 
-  /** Registers or refreshes a worker; it counts as alive for `ttlSec`. */
-  async beat(workerId: string, ttlSec: number): Promise<void> {
+  /**
+   * Registers or refreshes a worker; it counts as alive for `ttlSec`. `status` (what it is
+   * doing: its pool, whether its engine answers) is kept with its heartbeat for the API to show.
+   */
+  async beat(workerId: string, ttlSec: number, status: WorkerStatus = {}): Promise<void> {
     await this.redis
       .multi()
       .hset(this.hashKey, workerId, String(Date.now()))
-      .set(this.aliveKey(workerId), '1', 'EX', ttlSec)
+      .set(this.aliveKey(workerId), JSON.stringify(status), 'EX', ttlSec)
       .exec();
+  }
+
+  /** Every worker alive now, with the status of its last heartbeat. */
+  async alive(): Promise<{ id: string; status: WorkerStatus }[]> {
+    const ids = await this.redis.hkeys(this.hashKey);
+    if (!ids.length) return [];
+    const beats = await this.redis.mget(ids.map((id) => this.aliveKey(id)));
+    const out: { id: string; status: WorkerStatus }[] = [];
+    ids.forEach((id, i) => {
+      const raw = beats[i];
+      if (raw === null || raw === undefined) return;
+      let status: WorkerStatus = {};
+      try {
+        status = JSON.parse(raw) as WorkerStatus;
+      } catch {
+        /* a worker of an older version beat '1' */
+      }
+      out.push({ id, status });
+    });
+    return out;
   }
 
   /** A worker that stops on purpose: dead at once, so leftovers are reaped without waiting. */

@@ -9,7 +9,7 @@ import type { JobData } from '../queue/job-data';
 import { Janitor } from '../retention/janitor';
 import { OrphanReaper } from './orphan-reaper';
 import { PeriodicTask } from './periodic-task';
-import { WorkerRegistry } from './worker-registry';
+import { WorkerRegistry, type WorkerStatus } from './worker-registry';
 
 export interface WorkerUpkeepDeps {
   config: Config;
@@ -21,6 +21,10 @@ export interface WorkerUpkeepDeps {
   /** The engine's sandboxes; absent for the local (unsandboxed) runner. */
   inventory?: SandboxInventory;
   running: () => string[];
+  /** Ids of sandboxes in the worker's pool (not leftovers). */
+  pooled?: () => Set<string>;
+  /** What the worker says of itself with each heartbeat. */
+  status?: () => WorkerStatus;
   logger: Logger;
 }
 
@@ -51,6 +55,7 @@ export class WorkerUpkeep {
           registry: this.registry,
           selfId: deps.workerId,
           running: deps.running,
+          pooled: deps.pooled,
           logger,
         })
       : null;
@@ -60,7 +65,7 @@ export class WorkerUpkeep {
       new PeriodicTask(
         'heartbeat',
         Math.max(200, (ttl * 1000) / 3),
-        () => this.registry.beat(deps.workerId, ttl),
+        () => this.registry.beat(deps.workerId, ttl, deps.status?.()),
         logger,
       ),
     );
@@ -90,6 +95,11 @@ export class WorkerUpkeep {
     await this.registry.beat(this.deps.workerId, this.deps.config.lifecycle.heartbeatSec);
     // The first reap and sweep finish before the worker takes a job.
     await Promise.all(this.tasks.map((t) => t.start()));
+  }
+
+  /** Removes, now, every sandbox of this worker that no running job and no pool holds. */
+  async reapOwnLeftovers(): Promise<number> {
+    return (await this.reaper?.sweep(0)) ?? 0;
   }
 
   /** Stops the tasks and marks the worker dead, so anything it left is reaped at once. */

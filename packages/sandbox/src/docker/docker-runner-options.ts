@@ -1,3 +1,5 @@
+import type { SandboxLimits } from '../run-request';
+
 export interface DockerRunnerOptions {
   /** Engine address (`unix:///var/run/docker.sock`, `tcp://host:2375`); default: the local socket. */
   dockerHost?: string;
@@ -20,6 +22,12 @@ export interface DockerRunnerOptions {
    * OutboundNetwork). Unset: `outbound` runs are refused.
    */
   outboundNetwork?: string;
+  /**
+   * Sandboxes made ahead of time (`net_policy: none` jobs take one): how many per image, how
+   * long one may wait, and the limits they are made with (a job with others has them applied
+   * before its files go in). Absent or size 0: every job makes its own on the spot.
+   */
+  pool?: { size: number; maxAgeSec: number; shape: SandboxLimits };
   /** iptables binaries for the egress firewall. Default `iptables`, `iptables-restore`. */
   iptables?: string;
   iptablesRestore?: string;

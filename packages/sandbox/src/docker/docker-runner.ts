@@ -2,26 +2,35 @@ import type Docker from 'dockerode';
 import { extractArtifacts } from '../archive/extract-artifacts';
 import { packDirectories } from '../archive/pack-files';
 import { OutboundUnavailableError } from '../errors/outbound-unavailable-error';
+import { SandboxErrorCode } from '../errors/sandbox-error-code';
+import { SandboxPlatformError } from '../errors/sandbox-platform-error';
 import { OutboundNetwork } from '../network/outbound-network';
 import type { RunRequest, SandboxLimits } from '../run-request';
 import { canceledResult, type ArtifactInfo, type RunResult, type RunVerdict } from '../run-result';
 import type { SandboxCheck, SandboxRunner } from '../sandbox-runner';
 import type { SandboxInfo, SandboxInventory } from '../sandbox-inventory';
-import { sandboxEnv, toEnvList } from '../sandbox-env';
+import { sandboxEnv } from '../sandbox-env';
 import { now } from '../timer';
+import { BackgroundWork } from './background-work';
 import { containerOptions } from './container-options';
 import { dockerClient } from './docker-client';
 import type { DockerRunnerOptions } from './docker-runner-options';
 import { isEngineUnreachable, platformError } from './platform-error';
 import { startExec, type ExecHandle } from './run-exec';
 import { RunTail, type TailReport } from './run-tail';
-import { SandboxContainer } from './sandbox-container';
-import { jobIdOfSandbox, jobNameFilter, jobSandboxName, SANDBOX_LABEL } from './sandbox-names';
-import { CODE_DIR, INPUT_DIR, OUTPUT_DIR, SANDBOX_UID } from './sandbox-paths';
-import { collectScript, newEndMark, programScript } from './sandbox-scripts';
+import { SandboxContainer, SUPERVISOR_USER } from './sandbox-container';
+import {
+  jobIdOfSandbox,
+  jobNameFilter,
+  jobSandboxName,
+  poolSandboxName,
+  SANDBOX_LABEL,
+} from './sandbox-names';
+import { SandboxPool } from './sandbox-pool';
+import { CODE_DIR, INPUT_DIR, OUTPUT_DIR } from './sandbox-paths';
+import { newEndMark, SUPERVISOR_CMD, supervisorCommand } from './sandbox-scripts';
 
 const MiB = 1024 * 1024;
-const USER = `${SANDBOX_UID}:${SANDBOX_UID}`;
 /** How long a stopped program may take to be gone before its container is killed instead. */
 const KILL_GRACE_MS = 15_000;
 
@@ -49,9 +58,25 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
   private hostCpus: number | null = null;
   /** Removals under way (sandboxes of finished jobs); `close` waits for them. */
   private readonly removals = new Set<Promise<void>>();
+  /** Sandboxes made ahead of time; null when every job makes its own. */
+  private readonly pool: SandboxPool | null;
+  /** Removals and pool fills, kept off the jobs' critical path. */
+  private readonly background = new BackgroundWork();
 
   constructor(private readonly opts: DockerRunnerOptions = {}) {
     this.docker = dockerClient(opts.dockerHost);
+    const pool = opts.pool;
+    this.pool =
+      pool && pool.size > 0
+        ? new SandboxPool(this.docker, {
+            size: pool.size,
+            maxAgeMs: pool.maxAgeSec * 1000,
+            shape: pool.shape,
+            createOptions: (image) =>
+              this.sandboxOptions(poolSandboxName(), image, pool.shape, 'none', 'pool', {}),
+            work: this.background,
+          })
+        : null;
     this.outbound = opts.outboundNetwork
       ? new OutboundNetwork(this.docker, {
           name: opts.outboundNetwork,
@@ -74,17 +99,34 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
   }
 
   /**
-   * Sets up what runs need before the first one: the outbound network and its firewall. Never
-   * throws; returns remarks for the operator's log (outbound runs stay refused until it works).
+   * Sets up what runs need before the first one: the outbound network and its firewall, and the
+   * pool of `images`. Never throws; returns remarks for the operator's log (outbound runs stay
+   * refused until it works; a pool that cannot fill leaves jobs to make their own sandbox).
    */
-  async prepare(): Promise<string[]> {
-    if (!this.outbound) return ['net_policy outbound is switched off: such jobs are refused'];
-    try {
-      await this.outbound.ensure();
-      return [];
-    } catch (err) {
-      return [`${(err as Error).message}; outbound jobs are refused until this is fixed`];
+  async prepare(images: string[] = []): Promise<string[]> {
+    const remarks: string[] = [];
+    if (!this.outbound) remarks.push('net_policy outbound is switched off: such jobs are refused');
+    else {
+      try {
+        await this.outbound.ensure();
+      } catch (err) {
+        remarks.push(`${(err as Error).message}; outbound jobs are refused until this is fixed`);
+      }
     }
+    await this.pool?.start(images);
+    return remarks;
+  }
+
+  async recover(): Promise<void> {
+    await this.pool?.rebuild();
+  }
+
+  poolStats() {
+    return this.pool?.stats ?? null;
+  }
+
+  pooledIds(): Set<string> {
+    return this.pool?.ids ?? new Set();
   }
 
   /**
@@ -191,54 +233,118 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     }
     if (req.signal?.aborted) return canceledResult();
     const limits = this.effectiveLimits(req.limits);
-    const box = await SandboxContainer.start(
-      this.docker,
-      containerOptions({
-        name: jobSandboxName(req.jobId),
-        image: req.image,
-        limits,
-        netPolicy: req.netPolicy,
-        outboundNetwork: this.outbound?.name,
-        filesBytes: this.opts.filesBytes ?? 64 * MiB,
-        outputBytes: this.maxArtifactBytes,
-        tmpBytes: this.opts.tmpBytes ?? 64 * MiB,
-        labels: { ...this.opts.labels, ...req.labels, [SANDBOX_LABEL]: 'job' },
-        runtime: this.opts.runtime,
-      }),
-      limits,
-    );
+    // Until its program has ended, the run goes first: background engine work waits.
+    const leave = this.background.enter();
+    let box: SandboxContainer;
+    let warm: boolean;
+    let naming: Promise<void>;
+    try {
+      ({ box, warm, naming } = await this.acquire(req, limits));
+    } catch (err) {
+      leave();
+      throw err;
+    }
     // A cancel while the files go in stops that too (the container goes, its input with it).
     const onAbort = () => void box.kill();
     req.signal?.addEventListener('abort', onAbort);
     try {
       try {
-        await box.sendFiles(
-          packDirectories([
-            { prefix: 'code', dir: req.codeDir },
-            { prefix: 'input', dir: req.inputDir },
-          ]),
-        );
+        await Promise.all([
+          box.sendFiles(
+            packDirectories([
+              { prefix: 'code', dir: req.codeDir },
+              { prefix: 'input', dir: req.inputDir },
+            ]),
+          ),
+          naming,
+          // Ready already in a pooled sandbox; beside the files in a cold one.
+          box.startSupervisor(),
+        ]);
       } finally {
         req.signal?.removeEventListener('abort', onAbort);
       }
-      return toResult(await this.execute(box, req));
+      return {
+        ...toResult(await this.execute(box, req, leave)),
+        sandbox: warm ? 'warm' : 'cold',
+      };
     } catch (err) {
       if (req.signal?.aborted) return canceledResult();
       throw err;
     } finally {
+      leave();
       this.release(box);
     }
   }
 
-  /** Waits for the removals of finished sandboxes. */
+  /**
+   * The job's sandbox: a warm one from the pool (its limits set to the job's, and named after
+   * it while the files go in), or a cold one made on the spot, already named. Outbound jobs are
+   * always cold: their network is chosen when a container is made.
+   */
+  private async acquire(
+    req: RunRequest,
+    limits: SandboxLimits,
+  ): Promise<{ box: SandboxContainer; warm: boolean; naming: Promise<void> }> {
+    const warm = req.netPolicy === 'none' ? (this.pool?.take(req.image) ?? null) : null;
+    if (warm) {
+      try {
+        // Before the files go in: they count against the memory limit.
+        await warm.applyLimits(limits);
+        return { box: warm, warm: true, naming: warm.rename(jobSandboxName(req.jobId)) };
+      } catch (err) {
+        this.release(warm);
+        if (isEngineUnreachable(err)) throw err;
+        // A limit this engine cannot change on a running container: the job goes cold.
+      }
+    }
+    const box = await SandboxContainer.start(
+      this.docker,
+      this.sandboxOptions(
+        jobSandboxName(req.jobId),
+        req.image,
+        limits,
+        req.netPolicy,
+        'job',
+        req.labels ?? {},
+      ),
+      limits,
+    );
+    return { box, warm: false, naming: Promise.resolve() };
+  }
+
+  /** The hardened create options of every sandbox, pooled or made for a job. */
+  private sandboxOptions(
+    name: string,
+    image: string,
+    limits: SandboxLimits,
+    netPolicy: RunRequest['netPolicy'],
+    role: 'job' | 'pool',
+    labels: Record<string, string>,
+  ) {
+    return containerOptions({
+      name,
+      image,
+      limits,
+      netPolicy,
+      outboundNetwork: this.outbound?.name,
+      filesBytes: this.opts.filesBytes ?? 64 * MiB,
+      outputBytes: this.maxArtifactBytes,
+      tmpBytes: this.opts.tmpBytes ?? 64 * MiB,
+      labels: { ...this.opts.labels, ...labels, [SANDBOX_LABEL]: role },
+      runtime: this.opts.runtime,
+    });
+  }
+
+  /** Removes the pool and waits for the removals of finished sandboxes. */
   async close(): Promise<void> {
+    await this.pool?.close();
     await Promise.all([...this.removals]);
   }
 
   /** Removes a finished sandbox in the background; the reaper covers a worker that dies first. */
   private release(box: SandboxContainer): void {
-    const removal = box
-      .remove()
+    const removal = this.background
+      .run(() => box.remove(), 'remove')
       .catch(() => undefined)
       .finally(() => this.removals.delete(removal));
     this.removals.add(removal);
@@ -251,20 +357,29 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
   }
 
   /**
-   * The program's exec, which also reports and collects once the program ends. A timeout, a
-   * cancel or a collection that overruns stop it from outside.
+   * The program's run, through the sandbox's supervisor, which also reports and collects once
+   * the program ends. A timeout, a cancel or a collection that overruns stop it from outside.
    */
-  private async execute(box: SandboxContainer, req: RunRequest): Promise<Outcome> {
+  private async execute(
+    box: SandboxContainer,
+    req: RunRequest,
+    /** Called when the program has ended: background work may run again. */
+    programEnded: () => void,
+  ): Promise<Outcome> {
     const limits = this.collectLimits;
     const collectMs = this.collectTimeoutMs;
     const notice = req.onNotice ?? noop;
     // Canceled while the sandbox was being made or filled: the program never starts.
-    if (req.signal?.aborted)
-      return { verdict: 'canceled', report: null, artifacts: [], durationMs: 0 };
+    if (req.signal?.aborted) return { verdict: 'canceled', report: null, artifacts: [], durationMs: 0 };
+    let supervisor: ExecHandle;
+    try {
+      supervisor = await box.startSupervisor();
+    } catch (err) {
+      throw sandboxLost('start the program', err);
+    }
     const mark = newEndMark();
     const tail = new RunTail(mark, (c) => req.onOutput(c, 'stdout'));
     const extracted = this.extract(tail, req, limits);
-    const cut = new AbortController();
     const st = {
       stoppedBy: null as StopReason | null,
       started: now(),
@@ -282,51 +397,52 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       if (why === 'timeout') {
         // The collect exec ends the program first, then keeps what it wrote (checkpoints).
         st.fallback = this.collectAlone(box, req);
+        st.fallback.catch(() => undefined); // awaited below; not unhandled meanwhile
       } else {
         // Canceled (its artifacts are not wanted), or a collection past its deadline.
-        cut.abort();
+        supervisor.cut();
         void box.kill();
       }
     };
     const onAbort = () => stop('canceled');
     req.signal?.addEventListener('abort', onAbort);
     try {
-      let exec: ExecHandle;
-      try {
-        exec = await startExec(box.container, {
-          cmd: ['sh', '-c', programScript(mark, limits), 'job-runner', req.entry, ...req.args],
-          user: USER,
-          workingDir: CODE_DIR,
-          env: toEnvList(sandboxEnv(req.jobId, { input: INPUT_DIR, output: OUTPUT_DIR }, req.env)),
-          signal: cut.signal,
-          onStarted: () => {
-            req.onPhase?.('running');
-            st.started = now();
-            st.timer = setTimeout(() => stop('timeout'), req.limits.timeoutSec * 1000);
-          },
-          sink: (stream, chunk) => {
-            if (stream === 'stderr') return req.onOutput(chunk, 'stderr');
-            const before = tail.markSeen;
-            const pending = tail.write(chunk);
-            if (!before && tail.markSeen && !st.stoppedBy) {
-              // The program has ended; the collection that follows has a deadline of its own.
-              st.ended = now();
-              clearTimeout(st.timer);
-              req.onPhase?.('collecting');
-              st.timer = setTimeout(() => {
-                notice(`artifact collection stopped: it took longer than ${collectMs / 1000} s`);
-                stop('collect-timeout');
-              }, collectMs);
-            }
-            return pending;
-          },
-        });
-      } catch (err) {
-        throw platformError('run the program', err);
-      }
-      await exec.done.catch((err: unknown) => {
-        if (!st.stoppedBy) throw platformError('run the program', err);
+      supervisor.setSink((stream, chunk) => {
+        if (stream === 'stderr') return req.onOutput(chunk, 'stderr');
+        const before = tail.markSeen;
+        const pending = tail.write(chunk);
+        if (!before && tail.markSeen && !st.stoppedBy) {
+          // The program has ended; the collection that follows has a deadline of its own.
+          programEnded();
+          st.ended = now();
+          clearTimeout(st.timer);
+          req.onPhase?.('collecting');
+          st.timer = setTimeout(() => {
+            notice(`artifact collection stopped: it took longer than ${collectMs / 1000} s`);
+            stop('collect-timeout');
+          }, collectMs);
+        }
+        return pending;
       });
+      req.onPhase?.('running');
+      st.started = now();
+      st.timer = setTimeout(() => stop('timeout'), req.limits.timeoutSec * 1000);
+      supervisor.write(
+        supervisorCommand(mark, limits, {
+          entry: req.entry,
+          args: req.args,
+          env: sandboxEnv(req.jobId, { input: INPUT_DIR, output: OUTPUT_DIR }, req.env),
+        }),
+      );
+      // Over at the end of the supervisor's output, or as soon as it says no archive follows
+      // (most jobs write none): its exit is not waited for, the sandbox goes anyway.
+      const nothingMore = tail.report.then((r) => (r && !r.archive ? r : new Promise(noop)));
+      await Promise.race([
+        supervisor.done.catch((err: unknown) => {
+          if (!st.stoppedBy) throw platformError('run the program', err);
+        }),
+        nothingMore.then(() => supervisor.cut()),
+      ]);
       tail.end();
       const durationMs = (st.ended ?? now()) - st.started;
       if (st.stoppedBy === 'canceled') {
@@ -350,9 +466,11 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
         // Past the collection's deadline only what arrived whole is kept.
         return { verdict: null, report, artifacts, durationMs };
       }
-      // No report: the program ended the shell that runs it (it signalled every process of its
-      // user). The exit code is that shell's; the collection runs on its own.
-      const exitCode = await exec.exitCode(5000).catch(() => null);
+      // No report: the program ended its supervisor (it signalled every process of its user).
+      // The exit code is the supervisor's; the collection runs on its own.
+      const exitCode = await supervisor.exitCode(5000).catch((err: unknown) => {
+        throw sandboxLost('read the program’s exit code', err);
+      });
       const out = await this.collectAlone(box, req);
       return {
         verdict: null,
@@ -400,16 +518,29 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       let report: TailReport | null = null;
       try {
         const exec = await startExec(box.container, {
-          cmd: ['sh', '-c', collectScript(mark, this.collectLimits)],
-          user: USER,
-          signal: cut.signal,
-          sink: (stream, chunk) => (stream === 'stdout' ? tail.write(chunk) : undefined),
+          cmd: SUPERVISOR_CMD,
+          user: SUPERVISOR_USER,
+          workingDir: CODE_DIR,
+          stdin: true,
         });
+        const onCut = () => exec.cut();
+        cut.signal.addEventListener('abort', onCut);
+        if (cut.signal.aborted) exec.cut();
+        exec.setSink((stream, chunk) => (stream === 'stdout' ? tail.write(chunk) : undefined));
+        exec.write(supervisorCommand(mark, this.collectLimits, null));
         await exec.done.catch(() => undefined);
+        cut.signal.removeEventListener('abort', onCut);
         tail.end();
         report = await tail.report;
-      } catch {
+      } catch (err) {
         tail.end();
+        // The engine gone, or the container stopped under us (nothing of ours stopped it):
+        // the platform's failure. Anything else is an exec with no room to start.
+        const lost = sandboxLost('collect the artifacts', err);
+        if (lost.code === SandboxErrorCode.EngineUnreachable || isNotRunning(err)) {
+          await extracted;
+          throw lost;
+        }
       }
       const artifacts = await extracted;
       if (report) {
@@ -435,8 +566,33 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
 
 const noop = () => undefined;
 
+/** The engine says the container is not running (it stopped, or was removed, under us). */
+const isNotRunning = (err: unknown) =>
+  [404, 409].includes((err as { statusCode?: number }).statusCode ?? 0);
+
+/**
+ * A failure of the engine or of the sandbox itself during a run, as opposed to the program's:
+ * the engine away, or the container gone while nothing of ours stopped it. Both are retried.
+ */
+function sandboxLost(what: string, err: unknown): SandboxPlatformError {
+  if (isNotRunning(err))
+    return new SandboxPlatformError(
+      SandboxErrorCode.EngineFailed,
+      `the sandbox stopped under the program while trying to ${what} (${(err as Error).message})`,
+      { cause: err },
+    );
+  return platformError(what, err);
+}
+
 function emptyReport(): TailReport {
-  return { exitCode: null, oomKills: 0, peakMemoryBytes: null, cpuTimeNs: null, notes: [] };
+  return {
+    exitCode: null,
+    oomKills: 0,
+    peakMemoryBytes: null,
+    cpuTimeNs: null,
+    notes: [],
+    archive: false,
+  };
 }
 
 function toResult(o: Outcome): RunResult {

@@ -7,24 +7,29 @@ export interface ExecOptions {
   user: string;
   env?: string[];
   workingDir?: string;
-  /** Every piece of stdout and stderr; a returned promise holds the stream (backpressure). */
-  sink?: FrameSink;
-  /** Called once the process is running. */
-  onStarted?: () => void;
-  /** Ends the wait for the stream (the caller has killed the process or the container). */
-  signal?: AbortSignal;
+  /** Attach the process's stdin (the supervisor reads its job from it). */
+  stdin?: boolean;
 }
 
 export interface ExecHandle {
-  /** Settles when the exec's output has ended (or the signal gave up on it). */
-  done: Promise<void>;
+  /** Settles when the exec's output has ended, or was cut. */
+  readonly done: Promise<void>;
+  /** True once the output has ended (the process is gone, or the stream was cut). */
+  readonly ended: boolean;
+  /** Where the output goes from now on; a returned promise holds the stream (backpressure). */
+  setSink(sink: FrameSink): void;
+  /** Writes to the process's stdin (an exec started with `stdin`). */
+  write(text: string): void;
+  /** Stops reading: the caller has killed the process or the container. */
+  cut(): void;
   /** The process's exit code, asked of the engine (one more round trip); null if unknown. */
   exitCode(maxWaitMs: number): Promise<number | null>;
 }
 
 /**
  * Starts a command in a running container. Two engine round trips (create, start); the output
- * then flows through the hijacked connection, demultiplexed with backpressure.
+ * then flows through the hijacked connection, demultiplexed with backpressure, to whatever sink
+ * is set (nothing until one is: a pooled supervisor starts before its job).
  */
 export async function startExec(
   container: Docker.Container,
@@ -35,33 +40,39 @@ export async function startExec(
     User: opts.user,
     Env: opts.env,
     WorkingDir: opts.workingDir,
-    AttachStdin: false,
+    AttachStdin: Boolean(opts.stdin),
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
   });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  opts.onStarted?.();
-  const sink: FrameSink = opts.sink ?? (() => undefined);
-  const frames = new DockerFrames(sink);
-  const flowing = pipeline(stream, frames).catch((err: unknown) => {
-    // A stream cut on purpose (cancel, the container killed) is an ending, not a failure.
-    if (opts.signal?.aborted) return;
-    throw err;
-  });
-  const done = opts.signal
-    ? Promise.race([
-        flowing,
-        new Promise<void>((resolve) => {
-          if (opts.signal!.aborted) resolve();
-          opts.signal!.addEventListener('abort', () => resolve(), { once: true });
-        }),
-      ]).finally(() => {
-        if (opts.signal!.aborted) stream.destroy();
-      })
-    : flowing;
+  const stream = await exec.start({ hijack: true, stdin: Boolean(opts.stdin) });
+  // A stream cut on purpose (cancel, the container killed) errors: that is an ending.
+  stream.on('error', () => undefined);
+  let sink: FrameSink = () => undefined;
+  let cut = false;
+  let ended = false;
+  const done = pipeline(stream, new DockerFrames((s, c) => sink(s, c)))
+    .catch((err: unknown) => {
+      if (!cut) throw err;
+    })
+    .finally(() => (ended = true));
+  // Settled below by whoever awaits it; not unhandled meanwhile.
+  done.catch(() => undefined);
   return {
     done,
+    get ended() {
+      return ended;
+    },
+    setSink(next) {
+      sink = next;
+    },
+    write(text) {
+      stream.write(text);
+    },
+    cut() {
+      cut = true;
+      stream.destroy();
+    },
     async exitCode(maxWaitMs: number) {
       // The stream can end a moment before the engine records the exit (or, on a loaded engine,
       // well before): ask until it has, within the wait given.
@@ -74,15 +85,4 @@ export async function startExec(
       }
     },
   };
-}
-
-/** Runs a command to its end and answers its exit code (the kill, probes). */
-export async function runExec(
-  container: Docker.Container,
-  opts: ExecOptions,
-  maxWaitMs = 30_000,
-): Promise<number | null> {
-  const handle = await startExec(container, opts);
-  await handle.done;
-  return handle.exitCode(maxWaitMs);
 }

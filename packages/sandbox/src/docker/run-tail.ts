@@ -10,6 +10,8 @@ export interface TailReport {
   cpuTimeNs: number | null;
   /** Remarks of the collector (artifacts it left out, and why). */
   notes: string[];
+  /** Whether an archive follows; without one the report is all there is. */
+  archive: boolean;
 }
 
 /** Longest header we read after the mark; past it the rest is not ours to believe. */
@@ -123,6 +125,7 @@ function parseHeader(text: string): TailReport {
     peakMemoryBytes: null,
     cpuTimeNs: null,
     notes: [],
+    archive: true,
   };
   const num = (v: string) => (/^\d+$/.test(v) ? Number(v) : null);
   for (const line of text.split('\n')) {
@@ -133,6 +136,7 @@ function parseHeader(text: string): TailReport {
     else if (key === 'oom') report.oomKills = num(value) ?? 0;
     else if (key === 'peak') report.peakMemoryBytes = num(value);
     else if (key === 'cpu_ns') report.cpuTimeNs = num(value);
+    else if (key === 'tar') report.archive = value !== '0';
     else if (key === 'note') {
       try {
         const note = JSON.parse(Buffer.from(value, 'latin1').toString('utf8')) as unknown;

@@ -7,6 +7,12 @@ import { DockerFrames } from './docker-frames';
 import { limitsUpdate } from './container-options';
 import { platformError } from './platform-error';
 import { FILES_FAILED, FILES_IN } from './stdin-copy-in';
+import { startExec, type ExecHandle } from './run-exec';
+import { CODE_DIR, SANDBOX_UID } from './sandbox-paths';
+import { SUPERVISOR_CMD } from './sandbox-scripts';
+
+/** The unprivileged user the supervisor, and so the program, runs as. */
+export const SUPERVISOR_USER = `${SANDBOX_UID}:${SANDBOX_UID}`;
 
 /**
  * One sandbox container, created, attached and started: its PID 1 waits for the job's files on
@@ -20,6 +26,8 @@ export class SandboxContainer {
   private out = '';
   private err = '';
   private onOutput: (() => void) | null = null;
+  /** The supervisor exec waiting for its job (started ahead for a pooled sandbox). */
+  private supervisor: Promise<ExecHandle> | null = null;
 
   private constructor(
     readonly container: Docker.Container,
@@ -53,9 +61,31 @@ export class SandboxContainer {
     return this.container.id;
   }
 
-  /** True while PID 1 still waits for files: a pooled sandbox that died is not usable. */
+  /**
+   * True while PID 1 still waits for files and the supervisor (if started) still waits for its
+   * job: a pooled sandbox where either died is not usable.
+   */
   get alive(): boolean {
-    return this.stdioOpen && this.out === '';
+    return this.stdioOpen && this.out === '' && !this.supervisorEnded;
+  }
+
+  private supervisorEnded = false;
+
+  /**
+   * The supervisor exec of this sandbox, started once (ahead of its job for a pooled sandbox,
+   * beside the files for a cold one); it waits for one line on its stdin.
+   */
+  startSupervisor(): Promise<ExecHandle> {
+    this.supervisor ??= startExec(this.container, {
+      cmd: SUPERVISOR_CMD,
+      user: SUPERVISOR_USER,
+      workingDir: CODE_DIR,
+      stdin: true,
+    }).then((handle) => {
+      void handle.done.finally(() => (this.supervisorEnded = true)).catch(() => undefined);
+      return handle;
+    });
+    return this.supervisor;
   }
 
   /**
@@ -167,6 +197,7 @@ export class SandboxContainer {
   /** Kills and removes the container; one already gone is not an error. */
   async remove(): Promise<void> {
     this.stdio.destroy();
+    void this.supervisor?.then((s) => s.cut(), () => undefined);
     await this.stdioClosed.catch(() => undefined);
     try {
       await this.container.remove({ force: true, v: true });

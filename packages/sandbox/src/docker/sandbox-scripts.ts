@@ -2,43 +2,78 @@ import { randomBytes } from 'node:crypto';
 import { CODE_DIR, OUTPUT_DIR } from './sandbox-paths';
 
 /**
- * The shell scripts that run inside a sandbox as its unprivileged user. One `exec` per job does
- * everything: it runs the program, then ends whatever the program left behind, reads the
- * container's cgroup (OOM kills, peak memory, CPU time) and streams the artifacts, all on the
- * same stdout after an end mark. That saves the engine round trips of separate exec calls.
+ * The supervisor: the one process we exec in a sandbox, as its unprivileged user. It can be
+ * started before its job exists (a pooled sandbox has one waiting), so the engine's exec cost is
+ * off the job's path: it waits for one line of JSON on its stdin, then
+ *   - runs the program (`python3 <entry> <args>` with the job's environment on top of the
+ *     image's), its output going straight to the exec's stdout and stderr;
+ *   - ends whatever the program left running (kill(-1) spares only the caller);
+ *   - prints the end mark, the exit status and the container's cgroup figures (OOM kills, peak
+ *     memory, CPU time), the collector's notes, a blank line, and a tar of the artifacts.
+ * With `{"collect": true}` instead of a program, it does the last two alone (after a timeout,
+ * or when the program killed its supervisor).
  *
- * The end mark carries a random nonce. A program that finds it (it is in its parent's command
- * line) can only forge its own result: everything after the mark is read as untrusted, exactly
- * like the program's output (names checked, sizes capped, only regular files kept).
+ * The end mark carries a random nonce sent with the job. A program that finds it can only forge
+ * its own result: everything after the mark is read as untrusted, exactly like the program's
+ * output (names checked, sizes capped, only regular files kept). It runs with `-I -S`, so no
+ * environment variable or file the program could leave changes what Python loads.
  */
-
-export interface CollectLimits {
-  maxFiles: number;
-  maxBytes: number;
-}
-
-/** Starts the end mark; a NUL never occurs in text a program means to print. */
-const MARK_PREFIX = '\0job-runner-end:';
-
-/** A fresh end mark for one run: `\0job-runner-end:<nonce>:`. */
-export const newEndMark = (): string => `${MARK_PREFIX}${randomBytes(16).toString('hex')}:`;
-
-/** The mark as a `printf` format: an argv cannot carry the NUL itself. */
-const printfMark = (mark: string) => `'\\000${mark.slice(1)}'`;
-
-/**
- * Lists regular files of the output directory within the caps, reports what it leaves out, then
- * writes a tar of the chosen files. Sizes are what a file holds (st_size): a sparse file of
- * 100 MB counts as 100 MB, whatever little tmpfs charged for it. Runs with `-I -S`, so no
- * environment variable or file the program could have left changes what Python loads.
- */
-const COLLECTOR = String.raw`
+const SUPERVISOR = String.raw`
 import json, os, stat, sys, tarfile
-root = sys.argv[1]; max_files = int(sys.argv[2]); max_bytes = int(sys.argv[3])
-out = sys.stdout.buffer
-def note(text):
-    out.write(b"note " + json.dumps(text).encode() + b"\n")
+line = sys.stdin.buffer.readline()
+if not line:
+    sys.exit(0)
+cmd = json.loads(line)
+nul = os.open("/dev/null", os.O_RDONLY); os.dup2(nul, 0); os.close(nul)
+out = os.fdopen(os.dup(1), "wb")
+rc = ""
+if "entry" in cmd:
+    env = dict(os.environ); env.update(cmd["env"])
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.execvpe("python3", ["python3", CODE + "/" + cmd["entry"]] + cmd["args"], env)
+        except OSError as e:
+            os.write(2, ("python3: %s\n" % e).encode())
+        os._exit(127)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0); break
+        except InterruptedError:
+            pass
+    code = os.waitstatus_to_exitcode(status)
+    rc = str(128 - code if code < 0 else code)
+try:
+    os.kill(-1, 9)
+except OSError:
+    pass
+def first(*paths):
+    for p in paths:
+        try:
+            with open(p) as f: return f.read()
+        except OSError:
+            pass
+    return ""
+def field(text, key):
+    for l in text.splitlines():
+        k, _, v = l.partition(" ")
+        if k == key: return v.strip()
+    return ""
+cg = "/sys/fs/cgroup"
+head = ["rc " + rc]
+if os.path.exists(cg + "/memory/memory.oom_control"):
+    head.append("oom " + field(first(cg + "/memory/memory.oom_control"), "oom_kill"))
+    head.append("peak " + first(cg + "/memory/memory.max_usage_in_bytes").strip())
+    head.append("cpu_ns " + first(cg + "/cpuacct/cpuacct.usage", cg + "/cpu,cpuacct/cpuacct.usage").strip())
+else:
+    head.append("oom " + field(first(cg + "/memory.events"), "oom_kill"))
+    head.append("peak " + first(cg + "/memory.peak").strip())
+    usec = field(first(cg + "/cpu.stat"), "usage_usec")
+    head.append("cpu_ns " + (usec + "000" if usec else ""))
+max_files, max_bytes = cmd["limits"]
 picked = []; total = 0
+def note(text):
+    head.append("note " + json.dumps(text))
 def walk(d, rel):
     global total
     try:
@@ -61,8 +96,10 @@ def walk(d, rel):
         if total + st.st_size > max_bytes:
             note("artifact skipped: %s (artifacts over %d bytes in all)" % (name, max_bytes)); continue
         picked.append((name, e.path, st.st_size)); total += st.st_size
-walk(root, "")
-out.write(b"\n"); out.flush()
+walk(OUTPUT, "")
+head.append("tar %d" % (1 if picked else 0))
+out.write(cmd["mark"].encode("latin1") + ("\n".join(head) + "\n\n").encode())
+out.flush()
 if picked:
     tar = tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT)
     for name, path, size in picked:
@@ -75,52 +112,40 @@ if picked:
             tar.addfile(info, f)
     tar.close()
 out.flush()
-`;
+`
+  .replace('CODE + "/"', JSON.stringify(`${CODE_DIR}/`) + ' + ""')
+  .replace('walk(OUTPUT, "")', `walk(${JSON.stringify(OUTPUT_DIR)}, "")`);
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** The supervisor's exec command. */
+export const SUPERVISOR_CMD = ['python3', '-I', '-S', '-c', SUPERVISOR];
 
-/**
- * After the program: end every process of the sandbox user but this shell (the `kill` builtin
- * spares its caller), print the mark, the cgroup figures and the artifacts. Only shell builtins
- * run before the collector, so a sandbox at its PID limit still gets this far.
- */
-function tail(mark: string, limits: CollectLimits): string {
-  return [
-    'kill -9 -1 2>/dev/null',
-    `printf ${printfMark(mark)}`,
-    'printf "rc %s\\n" "$rc"',
-    'cg=/sys/fs/cgroup',
-    'if [ -f $cg/memory/memory.oom_control ]; then',
-    '  while read -r k v; do [ "$k" = oom_kill ] && echo "oom $v"; done < $cg/memory/memory.oom_control',
-    '  read -r v < $cg/memory/memory.max_usage_in_bytes && echo "peak $v"',
-    '  for f in $cg/cpuacct/cpuacct.usage $cg/cpu,cpuacct/cpuacct.usage; do',
-    '    [ -f $f ] && read -r v < $f && echo "cpu_ns $v" && break',
-    '  done',
-    'else',
-    '  while read -r k v; do [ "$k" = oom_kill ] && echo "oom $v"; done < $cg/memory.events',
-    '  [ -f $cg/memory.peak ] && read -r v < $cg/memory.peak && echo "peak $v"',
-    '  while read -r k v; do [ "$k" = usage_usec ] && echo "cpu_ns ${v}000"; done < $cg/cpu.stat',
-    'fi 2>/dev/null',
-    // Python only when there is something to collect: most jobs write no artifact.
-    `set -- ${OUTPUT_DIR}/* ${OUTPUT_DIR}/.[!.]* ${OUTPUT_DIR}/..?*`,
-    'for f; do [ -e "$f" ] || [ -L "$f" ] && exec python3 -I -S -c ' +
-      `${quote(COLLECTOR)} ${OUTPUT_DIR} ${limits.maxFiles} ${limits.maxBytes}; done`,
-    "printf '\\n'",
-  ].join('\n');
+export interface CollectLimits {
+  maxFiles: number;
+  maxBytes: number;
 }
 
-/**
- * The program's exec: `sh -c <this> job-runner <entry> <args...>`. The entry and the args are
- * positional parameters, never parsed by the shell.
- */
-export function programScript(mark: string, limits: CollectLimits): string {
-  return ['e=$1; shift', `python3 ${CODE_DIR}/"$e" "$@"`, 'rc=$?', tail(mark, limits)].join('\n');
+/** Starts the end mark; a NUL never occurs in text a program means to print. */
+const MARK_PREFIX = '\0job-runner-end:';
+
+/** A fresh end mark for one run: `\0job-runner-end:<nonce>:`. */
+export const newEndMark = (): string => `${MARK_PREFIX}${randomBytes(16).toString('hex')}:`;
+
+export interface ProgramCommand {
+  entry: string;
+  args: string[];
+  /** The program's environment, on top of the image's own. */
+  env: Record<string, string>;
 }
 
-/**
- * Collection alone, after the program was stopped from outside (a timeout) or its shell did not
- * reach the end (the program killed it): it ends what is left, then reports as above.
- */
-export function collectScript(mark: string, limits: CollectLimits): string {
-  return ['rc=', tail(mark, limits)].join('\n');
+/** The line that tells a waiting supervisor what to run (or only to collect). */
+export function supervisorCommand(
+  mark: string,
+  limits: CollectLimits,
+  program: ProgramCommand | null,
+): string {
+  return `${JSON.stringify({
+    mark,
+    limits: [limits.maxFiles, limits.maxBytes],
+    ...(program ?? { collect: true }),
+  })}\n`;
 }
