@@ -82,6 +82,8 @@ export class JobService {
     this.queueEvents.on('error', (err) =>
       this.logger.warn('queue events error', { error: err.message }),
     );
+    // Every sync request waiting on a job listens here for as long as it waits.
+    this.queueEvents.setMaxListeners(0);
     await this.queueEvents.waitUntilReady();
     this.followerConnection = redisConnection(this.config.redisUrl, 'api-log-follower');
     this.follower = new LogFollower(this.logs, this.followerConnection, this.connection);
