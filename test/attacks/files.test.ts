@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeDocker } from '../helpers/docker';
 import { Client } from '../helpers/client';
-import { expectNextJobSucceeds } from '../helpers/attack';
+import { POOL_MODES, expectNextJobSucceeds } from '../helpers/attack';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 /** Every path below `dir`, with what lstat says it is. */
@@ -17,13 +17,13 @@ function walk(dir: string): { path: string; kind: string }[] {
 }
 
 /** Files crossing the boundary: links and special files never leak, uploads never escape. */
-describeDocker('attacks through files', () => {
+describeDocker.each(POOL_MODES)('attacks through files (%s)', (_mode, poolEnv) => {
   let server: TestServer;
   let client: Client;
   let secretFile: string;
   const secret = `host-secret-${randomUUID()}`;
   beforeAll(async () => {
-    server = await startTestServer({ MAX_FILES: '5', MAX_ARTIFACTS: '10' });
+    server = await startTestServer({ ...poolEnv, MAX_FILES: '5', MAX_ARTIFACTS: '10' });
     client = new Client(server.url);
     secretFile = path.join(os.tmpdir(), `jr-attack-secret-${randomUUID()}.txt`);
     fs.writeFileSync(secretFile, secret);

@@ -2,17 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeDocker } from '../helpers/docker';
 import { Client } from '../helpers/client';
-import { expectNextJobSucceeds, expectNoContainerLeft } from '../helpers/attack';
+import { POOL_MODES, expectNextJobSucceeds, expectNoContainerLeft } from '../helpers/attack';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 const MiB = 1024 * 1024;
 
 /** Resource attacks: each ends with a safe verdict, leaves no container, and the next job runs. */
-describeDocker('attacks on resources', () => {
+describeDocker.each(POOL_MODES)('attacks on resources (%s)', (_mode, poolEnv) => {
   let server: TestServer;
   let client: Client;
   beforeAll(async () => {
     server = await startTestServer({
+      ...poolEnv,
       TMP_SIZE_MB: '16',
       MAX_ARTIFACT_BYTES: String(8 * MiB),
       MAX_LOG_BYTES: String(1 * MiB),

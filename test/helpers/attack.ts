@@ -56,3 +56,51 @@ export async function expectRunnerStillRuns(
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
+
+/**
+ * Every hardening setting of a sandbox container, as the engine reports it: the same for one
+ * made for a job and one waiting in a pool (with the limits given).
+ */
+export function expectHardened(
+  info: import('dockerode').ContainerInspectInfo,
+  limits: { memoryMb: number; cpus: number; pids: number },
+): void {
+  const hc = info.HostConfig as Record<string, unknown> & typeof info.HostConfig;
+  expect(hc).toMatchObject({
+    Privileged: false,
+    ReadonlyRootfs: true,
+    CapDrop: ['ALL'],
+    SecurityOpt: ['no-new-privileges:true'],
+    Memory: limits.memoryMb * 1024 * 1024,
+    MemorySwap: limits.memoryMb * 1024 * 1024,
+    NanoCpus: Math.round(limits.cpus * 1e9),
+    PidsLimit: limits.pids,
+    IpcMode: 'private',
+    Init: true,
+    NetworkMode: 'none',
+    AutoRemove: false,
+    LogConfig: { Type: 'none' },
+  });
+  expect(info.Config.User).toBe('0:0');
+  expect(hc.CapAdd ?? []).toEqual([]);
+  expect(hc.Binds ?? []).toEqual([]);
+  expect(hc.Devices ?? []).toEqual([]);
+  expect(hc.Ulimits).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ Name: 'nofile' }),
+      expect.objectContaining({ Name: 'fsize' }),
+      { Name: 'core', Soft: 0, Hard: 0 },
+    ]),
+  );
+  expect((hc.Tmpfs as Record<string, string>)['/tmp']).toMatch(/^rw,noexec,nosuid,nodev,size=\d+/);
+  expect((hc.Tmpfs as Record<string, string>)['/workspace/output']).toMatch(/size=\d+/);
+  expect(info.Mounts.filter((m) => m.Type === 'bind')).toEqual([]);
+  // Docker's default seccomp profile stays: no "seccomp=unconfined" anywhere.
+  expect(JSON.stringify(hc.SecurityOpt)).not.toContain('seccomp');
+}
+
+/** The attack suites run twice: with sandboxes from a pool, and with each made for its job. */
+export const POOL_MODES: [string, Record<string, string>][] = [
+  ['sandboxes from a pool', {}],
+  ['no pool', { SANDBOX_POOL_SIZE: '0' }],
+];

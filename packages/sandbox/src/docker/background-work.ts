@@ -69,9 +69,7 @@ export class BackgroundWork {
     for (const lane of ['fill', 'remove'] as const) {
       if (this.busy[lane]) continue;
       const mine = this.waiting.filter((t) => laneOf(t.kind) === lane);
-      const ready = mine.find(
-        (t) => this.critical === 0 || now - t.since >= MAX_DEFER_MS[t.kind],
-      );
+      const ready = mine.find((t) => this.critical === 0 || now - t.since >= MAX_DEFER_MS[t.kind]);
       if (!ready) continue;
       this.waiting.splice(this.waiting.indexOf(ready), 1);
       this.busy[lane] = true;

@@ -370,7 +370,8 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     const collectMs = this.collectTimeoutMs;
     const notice = req.onNotice ?? noop;
     // Canceled while the sandbox was being made or filled: the program never starts.
-    if (req.signal?.aborted) return { verdict: 'canceled', report: null, artifacts: [], durationMs: 0 };
+    if (req.signal?.aborted)
+      return { verdict: 'canceled', report: null, artifacts: [], durationMs: 0 };
     let supervisor: ExecHandle;
     try {
       supervisor = await box.startSupervisor();

@@ -197,7 +197,10 @@ export class SandboxContainer {
   /** Kills and removes the container; one already gone is not an error. */
   async remove(): Promise<void> {
     this.stdio.destroy();
-    void this.supervisor?.then((s) => s.cut(), () => undefined);
+    void this.supervisor?.then(
+      (s) => s.cut(),
+      () => undefined,
+    );
     await this.stdioClosed.catch(() => undefined);
     try {
       await this.container.remove({ force: true, v: true });

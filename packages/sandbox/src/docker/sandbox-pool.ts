@@ -121,21 +121,24 @@ export class SandboxPool {
       while (!this.closed && list().length < this.opts.size) {
         let box: SandboxContainer;
         try {
-          box = await this.opts.work.run(async () => {
-            const made = await SandboxContainer.start(
-              this.docker,
-              this.opts.createOptions(image),
-              this.opts.shape,
-            );
-            // Its supervisor too: the exec's cost is paid here, not by the job.
-            try {
-              await made.startSupervisor();
-            } catch (err) {
-              await made.remove().catch(() => undefined);
-              throw err;
-            }
-            return made;
-          }, list().length === 0 ? 'urgent-fill' : 'fill');
+          box = await this.opts.work.run(
+            async () => {
+              const made = await SandboxContainer.start(
+                this.docker,
+                this.opts.createOptions(image),
+                this.opts.shape,
+              );
+              // Its supervisor too: the exec's cost is paid here, not by the job.
+              try {
+                await made.startSupervisor();
+              } catch (err) {
+                await made.remove().catch(() => undefined);
+                throw err;
+              }
+              return made;
+            },
+            list().length === 0 ? 'urgent-fill' : 'fill',
+          );
         } catch (err) {
           this.opts.onError?.(err);
           setTimeout(() => void (this.closed ? undefined : this.fill(image)), RETRY_MS).unref();

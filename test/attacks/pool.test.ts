@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process';
+import { dockerClient, SANDBOX_LABEL } from '@job-runner/sandbox';
+import { WORKER_LABEL } from '@job-runner/jobs';
+import { Client } from '../helpers/client';
+import { describeDocker } from '../helpers/docker';
+import { eventually } from '../helpers/eventually';
+import { expectHardened, expectNextJobSucceeds } from '../helpers/attack';
+import { PlantedSecrets } from '../helpers/planted-secrets';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+
+const IMAGE = process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest';
+
+/**
+ * Sandboxes made ahead of time must give an attacker nothing: a waiting one is as hardened as
+ * one made for a job and holds no job data and no platform value; a job sees nothing of the
+ * job before it, and cannot reach the sandboxes waiting beside its own.
+ */
+describeDocker('attacks through the sandbox pool', () => {
+  let server: TestServer;
+  let client: Client;
+  const secrets = new PlantedSecrets();
+  beforeAll(async () => {
+    secrets.plant(process.env.TEST_REDIS_URL!);
+    server = await startTestServer({
+      ...secrets.config,
+      WORKER_CONCURRENCY: '1',
+      SANDBOX_POOL_SIZE: '2',
+    });
+    client = new Client(server.url, secrets.apiKey);
+  });
+  afterAll(async () => {
+    await server.close();
+    secrets.restore();
+  });
+  afterEach(async () => {
+    await expectNextJobSucceeds(client);
+  });
+
+  const pooled = async () =>
+    (
+      await dockerClient().listContainers({
+        all: true,
+        filters: {
+          label: [`${SANDBOX_LABEL}=pool`, `${WORKER_LABEL}=${server.worker!.id}`],
+          status: ['running'],
+        },
+      })
+    ).map((c) => c.Id);
+  const full = () => eventually('the pool is full', async () => (await pooled()).length === 2);
+
+  it('a sandbox waiting in the pool is as hardened as one made for a job, and holds nothing', async () => {
+    await full();
+    const docker = dockerClient();
+    const imageEnv = (await docker.getImage(IMAGE).inspect()).Config.Env ?? [];
+    for (const id of await pooled()) {
+      const info = await docker.getContainer(id).inspect();
+      expectHardened(info, { memoryMb: 512, cpus: 1, pids: 128 });
+      expect(info.Name).toMatch(/^\/jr-pool-/);
+      // No platform value and no job: the image's own environment, empty workspace and /tmp.
+      expect(info.Config.Env ?? []).toEqual(imageEnv);
+      for (const planted of secrets.forbidden(server.redisUrl))
+        expect(JSON.stringify(info)).not.toContain(planted);
+      const listing = execFileSync(
+        'docker',
+        [
+          'exec',
+          '-u',
+          '0:0',
+          id,
+          'sh',
+          '-c',
+          'ls -A /workspace/code /workspace/input /workspace/output /tmp /dev/shm',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(listing.split('\n').filter((l) => l && !l.endsWith(':'))).toEqual([]);
+    }
+  });
+
+  it('a job sees nothing of the job before it: no files, no processes', async () => {
+    const first = await client.run(
+      [
+        'import os, subprocess',
+        'for d in ["/tmp", "/dev/shm", os.environ["JOB_OUTPUT_DIR"]]:',
+        '    open(os.path.join(d, "left-by-first"), "w").write("first")',
+        // A daemon that would outlive the job if it could.
+        'subprocess.Popen(["sleep", "600"], start_new_session=True)',
+        'print("planted")',
+      ].join('\n'),
+    );
+    expect(first.job).toMatchObject({ status: 'succeeded', sandbox: 'warm' });
+    const second = await client.run(
+      [
+        'import os',
+        'found = []',
+        'for d in ["/tmp", "/dev/shm", "/workspace/code", "/workspace/input", os.environ["JOB_OUTPUT_DIR"]]:',
+        '    found += [os.path.join(d, f) for f in os.listdir(d)]',
+        'procs = []',
+        'for p in os.listdir("/proc"):',
+        '    if p.isdigit():',
+        '        try: procs.append(open(f"/proc/{p}/cmdline").read().replace("\\0", " ").strip())',
+        '        except OSError: pass',
+        'print("files", sorted(found))',
+        'print("sleepers", [c for c in procs if c.startswith("sleep 600")])',
+      ].join('\n'),
+    );
+    expect(second.job).toMatchObject({ status: 'succeeded', sandbox: 'warm' });
+    expect(second.logs).toContain("files ['/workspace/code/main.py']");
+    expect(second.logs).toContain('sleepers []');
+  });
+
+  it('a job cannot reach the sandboxes waiting in the pool, even signalling everything it may', async () => {
+    await full();
+    const before = await pooled();
+    const { job, logs } = await client.run(
+      [
+        'import os, signal',
+        'seen = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())',
+        'print("pids", len(seen))',
+        'try:',
+        '    os.kill(-1, signal.SIGKILL)',
+        'except OSError as e:',
+        '    print("kill", e.errno)',
+      ].join('\n'),
+    );
+    // Its own supervisor went with the kill; the job is over, its exit its own doing.
+    expect(job.status).toBe('failed');
+    // Its PID namespace holds its own sandbox only: init, the idle PID 1's, itself.
+    expect(Number(/pids (\d+)/.exec(logs)?.[1])).toBeLessThan(8);
+    // The job took one of the two waiting sandboxes; the other is untouched, still running.
+    expect(before).toHaveLength(2);
+    const after = await pooled();
+    expect(before.filter((id) => after.includes(id))).toHaveLength(1);
+  });
+});
