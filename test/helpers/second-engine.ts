@@ -44,12 +44,12 @@ export class SecondEngine {
     );
     await eventually(
       'the second engine answers',
-      async () => {
+      () => {
         try {
           this.docker('info', '--format', '{{.ServerVersion}}');
-          return true;
+          return Promise.resolve(true);
         } catch {
-          return false;
+          return Promise.resolve(false);
         }
       },
       60_000,

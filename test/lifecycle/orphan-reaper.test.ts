@@ -67,7 +67,7 @@ describeDocker('the orphan reaper', () => {
       registry,
       selfId: ids.self,
       running: () => [`job-self-${run}`],
-      pooled: () => new Set([boxes.selfPool!]),
+      pooled: () => new Set([boxes.selfPool]),
       logger,
       // Its own leaks count at any age here (a minute by default).
       ownLeakAgeMs: 0,

@@ -122,11 +122,11 @@ describeDocker('the sandbox pool', () => {
     try {
       await runner.prepare([IMAGE]);
       const [first] = await pooledOf(worker);
-      execFileSync('docker', ['kill', first!]);
+      execFileSync('docker', ['kill', first]);
       const second = await eventually('a live replacement', async () => {
         const ids = await pooledOf(worker);
         const live = runner.pooledIds();
-        return !live.has(first!) && live.size === 1 ? ids.find((id) => live.has(id)) : null;
+        return !live.has(first) && live.size === 1 ? ids.find((id) => live.has(id)) : null;
       });
       // Past SANDBOX_POOL_MAX_AGE_SEC (5 s here), a fresh one takes its place.
       await eventually(
