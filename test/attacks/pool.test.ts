@@ -78,6 +78,7 @@ describeDocker('attacks through the sandbox pool', () => {
   });
 
   it('a job sees nothing of the job before it: no files, no processes', async () => {
+    await full();
     const first = await client.run(
       [
         'import os, subprocess',
@@ -89,6 +90,7 @@ describeDocker('attacks through the sandbox pool', () => {
       ].join('\n'),
     );
     expect(first.job).toMatchObject({ status: 'succeeded', sandbox: 'warm' });
+    await full();
     const second = await client.run(
       [
         'import os',

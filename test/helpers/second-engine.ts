@@ -8,12 +8,14 @@ const IMAGE = process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest';
 
 /**
  * A Docker engine of a test's own, beside the machine's: its own data root, exec root, pid file
- * and socket, no bridge and no iptables of its own. It can be stopped and started again (its
- * data root, the sandbox image in it, survives), and stands for another host's engine.
+ * and socket, and its own network namespace (an engine started with `--bridge=none` in the
+ * host's would delete the host engine's docker0). It can be stopped and started again (its data
+ * root, the sandbox image in it, survives), and stands for another host's engine.
  */
 export class SecondEngine {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jr-engine-'));
   readonly socket = path.join(this.dir, 'docker.sock');
+  readonly netns = `jr-engine-${path.basename(this.dir).slice(-6)}`;
   private child: ChildProcess | null = null;
 
   get host(): string {
@@ -26,9 +28,18 @@ export class SecondEngine {
 
   /** Starts the engine and waits until it answers. */
   async start(): Promise<void> {
+    try {
+      execFileSync('ip', ['netns', 'add', this.netns], { stdio: 'ignore' });
+      execFileSync('ip', ['-n', this.netns, 'link', 'set', 'lo', 'up'], { stdio: 'ignore' });
+    } catch {
+      /* there already: a restart */
+    }
+    // nsenter joins the namespace only (`ip netns exec` would remount /sys, cgroups and all).
     this.child = spawn(
-      'dockerd',
+      'nsenter',
       [
+        `--net=/var/run/netns/${this.netns}`,
+        'dockerd',
         '--data-root',
         path.join(this.dir, 'data'),
         '--exec-root',
@@ -99,6 +110,7 @@ export class SecondEngine {
       '-c',
       `umount -R ${this.dir}/exec 2>/dev/null; umount -R ${this.dir}/data 2>/dev/null; true`,
     ]);
+    execFileSync('ip', ['netns', 'del', this.netns], { stdio: 'ignore' });
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -49,6 +49,7 @@ export async function startTestServer(
       // Outbound creates a network and host firewall rules: only tests that ask for it (with a
       // network name of their own, removed afterwards) get it.
       OUTBOUND_ENABLED: '0',
+      SHUTDOWN_GRACE_SEC: '5',
       ...(process.env.SKIP_DOCKER_TESTS === '1' ? { USE_DOCKER: '0' } : {}),
       ...env,
       REDIS_URL: redisUrl,
@@ -65,8 +66,9 @@ export async function startTestServer(
     config,
     dataDir,
     redisUrl,
+    // Like a SIGTERM: a test that failed with a job still running does not hang its teardown.
     async close() {
-      await server.close();
+      await server.shutdown();
       await own?.dispose();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -36,6 +36,8 @@ export class AppProcess {
           TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
           LOG_LEVEL: 'info',
           JOB_BACKOFF_MS: '200',
+          // Outbound makes a network and host firewall rules: only tests that ask get it.
+          OUTBOUND_ENABLED: '0',
           ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

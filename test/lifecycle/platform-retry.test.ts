@@ -20,6 +20,8 @@ describeDocker('platform failures', () => {
         JOB_RUN_IMAGE: image.name,
         JOB_ATTEMPTS: '3',
         JOB_BACKOFF_MS: '300',
+        // Every try makes its sandbox: a pooled one, made before, would not miss the image.
+        SANDBOX_POOL_SIZE: '0',
       });
       image.remove();
       // When each try starts, from BullMQ's own event stream.

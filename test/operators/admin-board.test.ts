@@ -129,6 +129,8 @@ describeDocker('the admin board, read-only (the default)', () => {
       ...ADMIN,
       RUNTIMES: `doomed=${image.name}`,
       JOB_ATTEMPTS: '1',
+      // Every job makes its sandbox: a pooled one, made before, would not miss the image.
+      SANDBOX_POOL_SIZE: '0',
     });
     try {
       image.remove();

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { JobService } from '@job-runner/jobs';
 import { readSubmission } from '../uploads/read-submission';
 import type { UploadLimits } from '../uploads/submission';
+import { jobBody } from './job-body';
 
 /**
  * POST /jobs/sync: queue, wait for the end (timeout_sec plus a grace period), answer with the
@@ -14,25 +15,17 @@ export function submitJobSync(
 ): RequestHandler {
   return async (req, res) => {
     const sub = await readSubmission(req, jobs, limits);
-    const jobId = await jobs.submit(sub.spec, sub.staged, sub.files);
+    const jobId = (await jobs.submit(sub.spec, sub.staged, sub.files)).id;
     const { view, ended } = await jobs.waitForEnd(jobId, (sub.spec.timeout_sec + graceSec) * 1000);
     if (!ended) {
       res.status(504).json({
         detail: `job ${jobId} has not ended within timeout_sec + ${graceSec}s; it goes on`,
         code: 'NOT_ENDED_YET',
         fields: [],
-        job_id: jobId,
-        status: view.status,
-        job: view,
+        ...jobBody(view),
       });
       return;
     }
-    res.json({
-      job_id: jobId,
-      status: view.status,
-      job: view,
-      logs: await jobs.readLog(jobId),
-      artifacts: view.artifacts,
-    });
+    res.json(jobBody(view, { logs: await jobs.readLog(jobId), artifacts: view.artifacts }));
   };
 }

@@ -101,14 +101,22 @@ export class JobService {
     return this.files.discard(staged);
   }
 
-  /** Moves the staged files under a new job id and queues the job; on failure, nothing remains. */
-  async submit(spec: JobSpec, staged: JobDirs, files: SubmitFiles): Promise<string> {
+  /**
+   * Moves the staged files under a new job id and queues the job; on failure, nothing remains.
+   * Answers the job as it was queued.
+   */
+  async submit(spec: JobSpec, staged: JobDirs, files: SubmitFiles): Promise<JobView> {
     const jobId = randomUUID();
     // Secret values go to disk with the files; Redis (and so the board) only sees their names.
     await writeJobEnv(staged.root, spec.env);
     const dirs = await this.files.commit(staged, jobId);
+    let job: Job<JobData>;
     try {
-      await this.queue.add(RUN_JOB, { spec: redactSpec(spec), files, envOnDisk: true }, { jobId });
+      job = await this.queue.add(
+        RUN_JOB,
+        { spec: redactSpec(spec), files, envOnDisk: true },
+        { jobId },
+      );
     } catch (err) {
       await this.files.discard(dirs);
       throw err;
@@ -118,7 +126,7 @@ export class JobService {
       runtime: spec.runtime,
       files: files.code.length + files.input.length,
     });
-    return jobId;
+    return toJobView(job, 'waiting');
   }
 
   /** The job, or JobNotFoundError; an id of another form is refused without asking Redis. */

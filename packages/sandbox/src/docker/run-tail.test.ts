@@ -25,6 +25,7 @@ describe('RunTail', () => {
         peakMemoryBytes: 4096,
         cpuTimeNs: 2_000_000,
         notes: ['artifact skipped: x'],
+        archive: true,
       });
       expect([cut, output()]).toEqual([cut, 'hello\nworld']);
       expect(archive()).toBe('TARBYTES');
@@ -48,8 +49,8 @@ describe('RunTail', () => {
     expect(output()).toBe('all output\0job-runner-e');
   });
 
-  it('reads a missing exit code (collection alone) as null', async () => {
-    const { tail } = feed([`${MARK}rc \npeak 1\n\n`]);
-    expect((await tail.report)?.exitCode).toBeNull();
+  it('reads a missing exit code (collection alone) as null, and says when no archive follows', async () => {
+    const { tail } = feed([`${MARK}rc \npeak 1\ntar 0\n\n`]);
+    expect(await tail.report).toMatchObject({ exitCode: null, archive: false });
   });
 });
