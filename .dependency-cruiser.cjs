@@ -43,10 +43,22 @@ module.exports = {
       from: { path: '^(apps|packages)/([^/]+)/src/', pathNot: '\\.test\\.ts$' },
       to: { path: '^packages/([^/]+)/src/(?!index\\.ts$)', pathNot: '^packages/$2/' },
     },
+    {
+      name: 'client-on-fetch-alone',
+      severity: 'error',
+      comment:
+        'The SDK and CLI run anywhere fetch does: Node built-ins only, and the server packages for their types alone.',
+      from: { path: '^packages/client/src/', pathNot: '\\.test\\.ts$' },
+      to: {
+        path: '^node_modules/|^packages/(?!client/)',
+        dependencyTypesNot: ['type-only', 'core'],
+      },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)dist/' },
+    // Our own build output only: a library's dist/ (bullmq's entry is there) must stay visible.
+    exclude: { path: '^(apps|packages)/[^/]+/dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     combinedDependencies: true,

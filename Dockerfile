@@ -20,6 +20,7 @@ COPY packages/logger/package.json packages/logger/
 COPY packages/sandbox/package.json packages/sandbox/
 COPY packages/jobs/package.json packages/jobs/
 COPY packages/bootstrap/package.json packages/bootstrap/
+COPY packages/client/package.json packages/client/
 COPY apps/worker/package.json apps/worker/
 COPY apps/api/package.json apps/api/
 # A CA bundle for npm where the network intercepts TLS (build-images.sh copies the host's, if
@@ -56,6 +57,7 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/packages packages
 COPY --from=build /src/apps apps
+COPY docker/worker-entrypoint.sh /usr/local/bin/job-runner-worker-entrypoint
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \

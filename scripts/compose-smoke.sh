@@ -35,17 +35,18 @@ free_port() {
 export HOST=127.0.0.1
 PORT=$(free_port)
 export PORT
-DOCKER_GID="${DOCKER_GID:-$(stat -c %g "$SOCKET")}"
-export DOCKER_GID
 # One job per worker at a time: two jobs overlapping then prove two workers ran them.
 export WORKER_CONCURRENCY=1
 # A worker in a container cannot firewall an outbound network; with it off, the workers create
 # no network on the host outside this project (which the teardown would not remove).
 export OUTBOUND_ENABLED=0
 BASE="http://127.0.0.1:${PORT}"
-compose() { "${COMPOSE[@]}" --env-file .env.example -f compose.yaml -p "$PROJECT" "$@"; }
+# No .env at all (an empty env file, so a developer's own .env is not read either): compose.yaml's
+# defaults must be enough, the Docker socket's group included.
+compose() { "${COMPOSE[@]}" --env-file "$WORK/empty.env" -f compose.yaml -p "$PROJECT" "$@"; }
 
 WORK=$(mktemp -d /tmp/compose-smoke.XXXXXX)
+: >"$WORK/empty.env"
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -79,7 +80,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-say "using ${COMPOSE[*]} ($("${COMPOSE[@]}" version --short 2>/dev/null || echo '?')), project $PROJECT, API on $BASE, DOCKER_GID=$DOCKER_GID"
+say "using ${COMPOSE[*]} ($("${COMPOSE[@]}" version --short 2>/dev/null || echo '?')), project $PROJECT, API on $BASE, no .env, the Docker socket's group $(stat -c %g "$SOCKET")"
 
 # --- 1. images ---------------------------------------------------------------------------------
 if [ "${SMOKE_SKIP_BUILD:-0}" = 1 ]; then
@@ -104,6 +105,22 @@ while :; do
   sleep 0.5
 done
 say "ready: $ready_path answered 200 $(awk -v a="$t_up" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s after 'up' was started"
+
+# A worker is alive and says so through /readyz (with none, jobs would only wait).
+deadline=$((SECONDS + 90))
+while :; do
+  alive=$(curl -s "$BASE/readyz" | json 'v.checks.workers.alive' || true)
+  [ "${alive:-0}" -ge 1 ] 2>/dev/null && break
+  [ $SECONDS -lt $deadline ] || fail "/readyz reports no live worker within 90 s: $(curl -s "$BASE/readyz")"
+  sleep 0.5
+done
+say "/readyz reports $alive live worker(s)"
+# The worker (PID 1 after its entrypoint) is the image's user, in the socket's group, with no
+# capability (`compose exec` itself would run as the service's user, root, so /proc tells).
+worker_proc=$(compose exec -T worker sh -c "grep -E '^(Uid|Groups|CapEff):' /proc/1/status" | tr -s '\t\r ' ' ' | paste -sd ' ' | tr -s ' ')
+expected="Uid: 10002 10002 10002 10002 Groups: $(stat -c %g "$SOCKET") CapEff: 0000000000000000"
+[ "$(echo "$worker_proc" | sed 's/ *$//')" = "$expected" ] || fail "the worker runs as '$worker_proc', not '$expected'"
+say "the worker runs as 10002, in the socket's group $(stat -c %g "$SOCKET"), with no capability"
 
 # Redis keeps its data (append-only) and never evicts BullMQ's keys.
 redis_get() { compose exec -T redis redis-cli config get "$1" 2>&1 | tr -d '\r' | paste -sd ' ' || true; }

@@ -119,12 +119,12 @@ describeDocker('a worker that cannot run sandboxes', () => {
     expect(r.output).toMatch(/image: missing image\(s\): job-runner-no-such-image:never/);
   });
 
-  it('refuses to start without the Docker socket’s group, saying to set DOCKER_GID', async () => {
-    // As a user outside the socket's group (what compose's worker is without DOCKER_GID).
+  it('refuses to start without the Docker socket’s group, saying how to give it', async () => {
+    // As a user outside the socket's group.
     const r = await refusal({ HOME: '/tmp' }, { uid: 65534, gid: 65534 });
     expect(r.exit.code).toBe(1);
     expect(r.output).toMatch(/Docker engine unreachable \(EACCES\)/);
-    expect(r.output).toMatch(/set DOCKER_GID in \.env/);
+    expect(r.output).toMatch(/run the worker in its group \(stat -c %g \/var\/run\/docker\.sock\)/);
   });
 
   it('with USE_DOCKER=0 starts, warning loudly that nothing is sandboxed', async () => {

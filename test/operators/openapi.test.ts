@@ -1,3 +1,5 @@
+import { Client } from '../helpers/client';
+import { describeDocker } from '../helpers/docker';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 
 interface Doc {
@@ -39,6 +41,7 @@ describe('the API description', () => {
       ].sort(),
     );
     expect(Object.keys(doc.paths['/jobs/{id}']).sort()).toEqual(['delete', 'get']);
+    expect(Object.keys(doc.paths['/jobs']).sort()).toEqual(['get', 'post']);
     // Generated from the live schema: this configuration's caps and runtimes show.
     const spec = doc.components.schemas.JobSpec.properties;
     expect(spec.timeout_sec).toMatchObject({ maximum: 120, default: 60 });
@@ -71,5 +74,54 @@ describe('the API description', () => {
       expect([asset, res.status]).toEqual([asset, 200]);
     }
     expect(await (await fetch(`${server.url}/docs/init.js`)).text()).toContain('/openapi.json');
+  });
+});
+
+interface Examples {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody: {
+          content: Record<
+            string,
+            {
+              examples?: Record<string, { value: unknown }>;
+              schema: { properties?: Record<string, { example?: string }> };
+            }
+          >;
+        };
+      }
+    >
+  >;
+}
+
+describeDocker('the examples of the API description', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('run as they are, in both body forms (what "Try it out" sends)', async () => {
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as Examples;
+    const content = doc.paths['/jobs/sync'].post.requestBody.content;
+    const examples = Object.entries(content['application/json'].examples ?? {});
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    const client = new Client(server.url);
+    for (const [name, { value }] of examples) {
+      const { status, body } = await client.sync(value);
+      expect([name, status, body.job?.status]).toEqual([name, 200, 'succeeded']);
+    }
+
+    const spec = content['multipart/form-data'].schema.properties?.spec.example;
+    expect(spec).toBeDefined();
+    const form = new FormData();
+    form.append('spec', spec!);
+    form.append('code_files', new Blob(['print("from the form")']), 'main.py');
+    const res = await client.postForm('/jobs/sync', form);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'succeeded', logs: 'from the form\n' });
   });
 });

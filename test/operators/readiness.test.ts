@@ -3,11 +3,12 @@ import { eventually } from '../helpers/eventually';
 import { freePort, OwnRedis } from '../helpers/operator';
 import { TempImage } from '../helpers/temp-image';
 import { startTestServer, type TestServer } from '../helpers/test-server';
+import { WorkerProcess } from '../helpers/worker-process';
 
 interface ReadyBody {
   status: string;
   detail?: string;
-  checks: Record<string, { ok: boolean; detail?: string; skipped?: boolean }>;
+  checks: Record<string, { ok: boolean; detail?: string; skipped?: boolean; alive?: number }>;
 }
 
 const ready = async (server: TestServer) => {
@@ -106,5 +107,57 @@ describeDocker('readiness of a process that runs sandboxes', () => {
       body: { checks: { redis: { ok: true }, docker: { ok: true }, image: { ok: true } } },
     });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describeDocker('live workers, in /readyz and in the answer to a submission', () => {
+  let server: TestServer;
+  let worker: WorkerProcess | undefined;
+  beforeAll(async () => {
+    server = await startTestServer({ INLINE_WORKER: '0' });
+  });
+  afterAll(async () => {
+    worker?.kill('SIGTERM');
+    await worker?.exited;
+    await server.close();
+  });
+
+  const submit = async () => {
+    const res = await fetch(`${server.url}/jobs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: 'print(1)' }),
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { job_id: string; status: string; warning?: string };
+  };
+
+  it('says no worker takes jobs until one starts, then says nothing', async () => {
+    const before = await ready(server);
+    // The API alone still takes jobs (they wait), so it stays ready, but it says why they wait.
+    expect(before.status).toBe(200);
+    expect(before.body.checks.workers).toEqual({
+      ok: true,
+      alive: 0,
+      detail: expect.stringMatching(/no worker has ever taken jobs from this queue/),
+    });
+    const waiting = await submit();
+    expect(waiting).toMatchObject({
+      status: 'queued',
+      warning: expect.stringMatching(/no worker has ever taken jobs/),
+    });
+
+    worker = await new WorkerProcess(server).ready();
+    const after = await ready(server);
+    expect(after.body.checks.workers).toEqual({ ok: true, alive: 1 });
+    const taken = await submit();
+    expect(taken.warning).toBeUndefined();
+    // The job that waited runs now that a worker is here.
+    await eventually('the waiting job to end', async () => {
+      const job = (await (await fetch(`${server.url}/jobs/${waiting.job_id}`)).json()) as {
+        status: string;
+      };
+      return job.status === 'succeeded' ? job : undefined;
+    });
   });
 });

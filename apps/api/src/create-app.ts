@@ -8,11 +8,13 @@ import { cancelJob } from './handlers/cancel-job';
 import { getArtifact } from './handlers/get-artifact';
 import { getJob } from './handlers/get-job';
 import { getLogs } from './handlers/get-logs';
+import { listJobs } from './handlers/list-jobs';
 import { streamLogs } from './handlers/stream-logs';
 import { submitJob } from './handlers/submit-job';
 import { submitJobSync } from './handlers/submit-job-sync';
 import type { Operations } from './ops/operations';
 import { admission, jobsAuth, mountOperations, requestMetrics } from './ops/mount-operations';
+import { mountPlayground } from './playground/mount-playground';
 
 export interface AppDeps {
   config: Config;
@@ -38,13 +40,20 @@ export function createApp(deps: AppDeps): Express {
   });
 
   mountOperations(app, deps);
+  mountPlayground(app);
   // Before any body is read: a refused request costs no upload.
   const auth = jobsAuth(deps);
   if (auth.length) app.use('/jobs', ...auth);
   const admit = admission(deps);
 
-  app.post('/jobs', ...admit, json, submitJob(jobs, limits));
-  app.post('/jobs/sync', ...admit, json, submitJobSync(jobs, limits, config.syncGraceSec));
+  app.get('/jobs', listJobs(jobs));
+  app.post('/jobs', ...admit, json, submitJob(jobs, limits, ops.workers));
+  app.post(
+    '/jobs/sync',
+    ...admit,
+    json,
+    submitJobSync(jobs, limits, config.syncGraceSec, ops.workers),
+  );
   // Only ids of the form the API hands out name a job; anything else is a 404 at once.
   app.use('/jobs/:id', (req, _res, next) => {
     const id = req.params.id;

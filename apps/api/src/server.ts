@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import { startWorker } from '@job-runner/bootstrap';
 import type { Config } from '@job-runner/config';
 import { JobService, redactRedisUrl, type JobWorker } from '@job-runner/jobs';
@@ -13,6 +14,8 @@ export interface StartServerOptions {
 }
 
 export interface RunningServer {
+  /** The Express app serving (its routes are what the docs describe). */
+  app: Express;
   url: string;
   port: number;
   jobs: JobService;
@@ -73,6 +76,7 @@ export async function startServer({ config, logger }: StartServerOptions): Promi
     await jobs.close();
   };
   return {
+    app,
     url: `http://${local}:${port}`,
     port,
     jobs,

@@ -11,7 +11,7 @@ runProcess({
   },
   hint: (message) =>
     message.includes('EACCES')
-      ? 'this user may not open the Docker socket; with compose, set DOCKER_GID in .env to its ' +
-        'group (stat -c %g /var/run/docker.sock)'
+      ? 'this user may not open the Docker socket: run the worker in its group (stat -c %g ' +
+        "/var/run/docker.sock); the image's entrypoint does so itself when started as root"
       : null,
 });

@@ -30,4 +30,7 @@ export { WorkerRegistry } from './worker/worker-registry';
 export { Janitor } from './retention/janitor';
 export { JobService } from './service/job-service';
 export type { OpenArtifact, SubmitFiles } from './service/job-service';
+export { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from './service/job-listing';
+export type { JobPage, ListedJob, ListQuery } from './service/job-listing';
+export { parseListQuery, listQuerySchema } from './service/list-query';
 export { redactJobData } from './secrets/redact';

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import type { JobService } from '@job-runner/jobs';
+import type { JobService, WorkerRegistry } from '@job-runner/jobs';
+import { workerWarning } from '../health/worker-census';
 import { readSubmission } from '../uploads/read-submission';
 import type { UploadLimits } from '../uploads/submission';
 import { jobBody } from './job-body';
@@ -12,17 +13,19 @@ export function submitJobSync(
   jobs: JobService,
   limits: UploadLimits,
   graceSec: number,
+  workers: WorkerRegistry,
 ): RequestHandler {
   return async (req, res) => {
     const sub = await readSubmission(req, jobs, limits);
     const jobId = (await jobs.submit(sub.spec, sub.staged, sub.files)).id;
     const { view, ended } = await jobs.waitForEnd(jobId, (sub.spec.timeout_sec + graceSec) * 1000);
     if (!ended) {
+      const { warning } = await workerWarning(workers);
       res.status(504).json({
         detail: `job ${jobId} has not ended within timeout_sec + ${graceSec}s; it goes on`,
         code: 'NOT_ENDED_YET',
         fields: [],
-        ...jobBody(view),
+        ...jobBody(view, warning ? { warning } : {}),
       });
       return;
     }

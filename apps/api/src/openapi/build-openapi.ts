@@ -1,9 +1,13 @@
 import type Joi from 'joi';
 import j2s from 'joi-to-swagger';
 import type { Config } from '@job-runner/config';
+import { listQuerySchema } from '@job-runner/jobs';
+import { jsonSubmissionExamples, multipartSpecExample } from './submission-examples';
 import {
+  canceledSchema,
   errorSchema,
   jobEnvelopeSchema,
+  jobPageSchema,
   jsonSubmissionSchema,
   readinessSchema,
   submittedSchema,
@@ -46,7 +50,7 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
     summary: 'Cancel a job',
     parameters: [id],
     responses: {
-      200: { description: 'canceled' },
+      200: { description: 'canceled', content: json(canceledSchema) },
       404: error('unknown id'),
       409: error('already ended'),
     },
@@ -58,20 +62,36 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
         schema: {
           type: 'object',
           properties: {
-            spec: { type: 'string', description: 'the job spec (JobSpec) as a JSON string' },
-            code_files: { type: 'array', items: { type: 'string', format: 'binary' } },
-            input_files: { type: 'array', items: { type: 'string', format: 'binary' } },
+            spec: {
+              type: 'string',
+              description: 'the job spec (JobSpec) as a JSON string; empty: every default',
+              example: multipartSpecExample,
+            },
+            code_files: {
+              type: 'array',
+              items: { type: 'string', format: 'binary' },
+              description: 'the program; the one named spec.entry (main.py) runs',
+            },
+            input_files: {
+              type: 'array',
+              items: { type: 'string', format: 'binary' },
+              description: 'read by the program from JOB_INPUT_DIR (/workspace/input)',
+            },
           },
+          required: ['code_files'],
         },
       },
-      ...json(jsonSubmissionSchema(specSchema.meta({ className: 'JobSpec' }))),
+      'application/json': {
+        schema: ref(jsonSubmissionSchema(specSchema.meta({ className: 'JobSpec' }))),
+        examples: jsonSubmissionExamples,
+      },
     },
   };
   const submitErrors = {
     400: error('spec is not JSON'),
     413: error('body over MAX_BODY_BYTES'),
     415: error('neither multipart/form-data nor application/json'),
-    422: error('spec or files invalid; the message names the field'),
+    422: error('spec or files invalid, an unknown field, or no code; the message names each'),
     503: error('queue full (MAX_QUEUE_SIZE); see Retry-After'),
   };
   const text = (description: string, type = 'text/plain') => ({
@@ -79,8 +99,27 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
     content: { [type]: { schema: { type: 'string' } } },
   });
 
+  const listParameters = Object.entries(
+    (listQuerySchema.describe() as { keys: Record<string, { flags?: { description?: string } }> })
+      .keys,
+  ).map(([name, d]) => ({
+    name,
+    in: 'query',
+    required: false,
+    description: d.flags?.description,
+    schema: ref(listQuerySchema.extract(name)),
+  }));
+
   const paths: Doc = {
     '/jobs': {
+      get: guarded({
+        summary: 'List jobs, newest first, a page at a time',
+        parameters: listParameters,
+        responses: {
+          200: { description: 'a page', content: json(jobPageSchema) },
+          422: error('a query parameter is wrong or unknown; the message names it'),
+        },
+      }),
       post: guarded({
         summary: 'Queue a job; answers at once',
         requestBody: submitBody,

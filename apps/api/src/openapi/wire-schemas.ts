@@ -32,10 +32,23 @@ export const jobViewSchema = Joi.object({
     .valid('warm', 'cold')
     .allow(null)
     .description('warm: the sandbox came ready from a pool; cold: it was made for the job'),
+  queue_position: Joi.number()
+    .integer()
+    .allow(null)
+    .description(
+      'while queued: 1 for the next job to start (GET /jobs and GET /jobs/{id} only); else null',
+    ),
 }).meta({ className: 'JobView' });
 
 export const errorSchema = Joi.object({
   detail: Joi.string().required().description('what was wrong, naming the field'),
+  code: Joi.string()
+    .required()
+    .description('stable for programs: INVALID_INPUT, JOB_NOT_FOUND, QUEUE_FULL, ...'),
+  fields: Joi.array()
+    .items(Joi.string())
+    .required()
+    .description('the fields concerned (spec.timeout_sec, code, ...); empty when none'),
 })
   .unknown(true)
   .meta({ className: 'Error' });
@@ -57,26 +70,44 @@ export function jsonSubmissionSchema(spec: Joi.ObjectSchema): Joi.ObjectSchema {
   }).meta({ className: 'JsonSubmission' });
 }
 
-export const submittedSchema = Joi.object({
-  job_id: Joi.string().required(),
-  status: Joi.string().valid('queued').required(),
+/** Every answer about a job: its id and status at the top (the legacy shape), the view below. */
+const jobBody = (extra: Record<string, Joi.Schema>) =>
+  Joi.object({
+    job_id: Joi.string().required(),
+    status: Joi.string().valid('queued', 'running', 'succeeded', 'failed', 'canceled').required(),
+    job: jobViewSchema.required(),
+    ...extra,
+  });
+
+export const submittedSchema = jobBody({
+  warning: Joi.string().description('present when no worker has been alive for a while'),
 }).meta({ className: 'Submitted' });
 
-export const jobEnvelopeSchema = Joi.object({
-  job: jobViewSchema.required(),
+export const jobEnvelopeSchema = jobBody({
   log_lines: Joi.number().integer().required(),
 }).meta({ className: 'JobEnvelope' });
 
-export const syncResultSchema = Joi.object({
-  job: jobViewSchema.required(),
+export const canceledSchema = jobBody({}).meta({ className: 'CancelResult' });
+
+export const syncResultSchema = jobBody({
   logs: Joi.string().required(),
   artifacts: Joi.array().items(Joi.string()).required(),
 }).meta({ className: 'SyncResult' });
+
+export const jobPageSchema = Joi.object({
+  jobs: Joi.array().items(jobViewSchema).required(),
+  next_cursor: Joi.string().allow(null).required().description('pass as cursor for the next page'),
+}).meta({ className: 'JobPage' });
 
 export const readinessSchema = Joi.object({
   status: Joi.string().valid('ready', 'not ready').required(),
   checks: Joi.object().pattern(
     Joi.string(),
-    Joi.object({ ok: Joi.boolean(), skipped: Joi.boolean(), detail: Joi.string() }),
+    Joi.object({
+      ok: Joi.boolean(),
+      skipped: Joi.boolean(),
+      detail: Joi.string(),
+      alive: Joi.number().integer().description('workers alive (the workers check)'),
+    }),
   ),
 }).meta({ className: 'Readiness' });

@@ -18,6 +18,8 @@ export interface Operations {
   runner: SandboxRunner | null;
   /** Log streams served at once, capped by MAX_SSE_STREAMS. */
   streams: StreamSlots;
+  /** The workers' heartbeats: who takes jobs from this queue. */
+  workers: WorkerRegistry;
   close(): Promise<void>;
 }
 
@@ -27,11 +29,8 @@ export async function startOperations(
   runner: SandboxRunner | null,
 ): Promise<Operations> {
   const conn = await opsConnection(config.redisUrl, config.queueName, logger);
-  const metrics = new PlatformMetrics(
-    conn.queue,
-    logger,
-    new WorkerRegistry(conn.redis, config.queueName),
-  );
+  const workers = new WorkerRegistry(conn.redis, config.queueName);
+  const metrics = new PlatformMetrics(conn.queue, logger, workers);
   await metrics.start(config.redisUrl, config.queueName);
   const streams = new StreamSlots(config.http.maxSseStreams);
   metrics.countStreams(() => streams.inUse);
@@ -41,6 +40,7 @@ export async function startOperations(
     metrics,
     runner,
     streams,
+    workers,
     async close() {
       await metrics.close();
       await conn.close();

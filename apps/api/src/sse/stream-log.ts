@@ -8,6 +8,9 @@ export interface StreamLogOptions {
 }
 
 /** The final event's data: what a client needs to know the verdict without another request. */
+/** How long the end event waits for BullMQ to record the end the log already announced. */
+const SETTLE_MS = 10_000;
+
 export const endEvent = (view: Pick<JobView, 'status' | 'exit_code' | 'error'> | null) =>
   `event: end\ndata: ${JSON.stringify(
     view ? { status: view.status, exit_code: view.exit_code, error: view.error } : {},
@@ -79,7 +82,14 @@ export async function streamLog(
       ? await jobs.readLogEntries(jobId, resume.entryId, true)
       : await jobs.readLogEntries(jobId, '0');
     write(lineEvents(backlog.entries, resume));
-    if (backlog.ended) return end(await jobs.view(jobId).catch(() => null));
+    // The log's end marker comes a moment before BullMQ records the job's end: the verdict is
+    // read once the job has settled (through BullMQ's events, not by polling).
+    const settled = () =>
+      jobs.waitForEnd(jobId, SETTLE_MS).then(
+        ({ view }) => end(view),
+        () => end(null),
+      );
+    if (backlog.ended) return void (await settled());
     if (closed) return;
     let lastId = backlog.lastId;
     let idle = true;
@@ -87,7 +97,7 @@ export async function streamLog(
       idle = false;
       lastId = read.lastId;
       write(lineEvents(read.entries, null));
-      if (read.ended) void jobs.view(jobId).then(end, () => end(null));
+      if (read.ended) void settled();
     });
     timer = setInterval(() => {
       if (!idle) {

@@ -4,11 +4,21 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import busboy from 'busboy';
-import { InputTooLargeError, InvalidInputError, MalformedInputError } from '@job-runner/jobs';
+import {
+  InputTooLargeError,
+  InvalidInputError,
+  MalformedInputError,
+  unknownField,
+} from '@job-runner/jobs';
 import type { FileSet } from './file-set';
 import { FILE_FIELDS, type UploadLimits } from './submission';
 
 const MAX_SPEC_BYTES = 1024 * 1024;
+const FORM_FIELDS = ['spec', ...Object.keys(FILE_FIELDS)];
+
+/** A part the form does not have is refused by name, as an unknown JSON field is. */
+const unknownPart = (name: string) =>
+  new InvalidInputError(unknownField(name, FORM_FIELDS, 'form field '), [name]);
 
 /**
  * Requests whose refused body this module reads to its end (within the body cap), so that their
@@ -112,7 +122,14 @@ export function parseMultipart(
     req.on('data', onData);
     req.on('close', onClose);
     bb.on('field', (name, value, info) => {
-      if (name !== 'spec') return;
+      if (name in FILE_FIELDS)
+        return fail(
+          new InvalidInputError(
+            `${name} must be a file part (curl: -F ${name}=@main.py), not a text field`,
+            [name],
+          ),
+        );
+      if (name !== 'spec') return fail(unknownPart(name));
       if (info.valueTruncated)
         return fail(new InvalidInputError(`spec is larger than ${MAX_SPEC_BYTES} bytes`, ['spec']));
       spec = value;
@@ -123,7 +140,7 @@ export function parseMultipart(
       const group = FILE_FIELDS[field];
       if (!group || failed) {
         stream.resume();
-        return;
+        return group ? undefined : fail(unknownPart(field));
       }
       let target: string;
       try {

@@ -22,6 +22,7 @@ import { specSchema } from '../spec/spec-schema';
 import { writeJobEnv } from '../secrets/job-env-file';
 import { redactSpec } from '../secrets/redact';
 import { validateSpec } from '../spec/validate-spec';
+import { listJobs, type JobPage, type ListQuery } from './job-listing';
 
 export interface SubmitFiles {
   code: FileInfo[];
@@ -137,9 +138,29 @@ export class JobService {
     return job;
   }
 
+  /**
+   * The job's view. Its state is read before its record: read after, the state could be one
+   * the record does not show yet (`failed` without the reason), and the view would say so.
+   */
   async view(jobId: string): Promise<JobView> {
-    const job = await this.job(jobId);
-    return toJobView(job, await job.getState());
+    if (!isJobId(jobId)) throw new JobNotFoundError(jobId);
+    const state = await this.queue.getJobState(jobId);
+    return toJobView(await this.job(jobId), state);
+  }
+
+  /** Jobs newest first, a page at a time; queued ones with their place in the queue. */
+  list(query: ListQuery): Promise<JobPage> {
+    return listJobs(this.queue, this.connection, query);
+  }
+
+  /**
+   * Where a queued job stands: 1 for the next to start, null when it is not waiting in line
+   * (running, ended, or waiting out a retry delay).
+   */
+  async queuePosition(jobId: string): Promise<number | null> {
+    const inLine = await this.queue.getRanges(['wait', 'paused'], 0, -1, true);
+    const i = inLine.indexOf(jobId);
+    return i < 0 ? null : i + 1;
   }
 
   /** Lines of output so far (counted as they were written, never by reading the log). */

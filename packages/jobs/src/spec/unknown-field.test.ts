@@ -11,6 +11,23 @@ describe('unknownField', () => {
     expect(unknownField(name, spec, 'spec.')).toBe(message);
   });
 
+  it.each([
+    ['inputs', 'input_files'],
+    ['code_file', 'code_files'],
+    ['cod', 'code'],
+    ['specs', 'spec'],
+  ])('suggests for the body field %s: %s', (name, near) => {
+    expect(unknownField(name, ['spec', 'code', 'code_files', 'input_files'], '')).toBe(
+      `"${name}" is not a known field (did you mean ${near}?)`,
+    );
+  });
+
+  it.each(['files', 'data', 'x'])('suggests nothing for a body field %s far from all', (name) => {
+    expect(unknownField(name, ['spec', 'code', 'code_files', 'input_files'], '')).toBe(
+      `"${name}" is not a known field`,
+    );
+  });
+
   it('suggests body fields too', () => {
     expect(unknownField('cod', ['spec', 'code', 'code_files', 'input_files'], 'body field ')).toBe(
       'body field "cod" is not a known field (did you mean code?)',

@@ -45,6 +45,18 @@ export class WorkerRegistry {
       .exec();
   }
 
+  /**
+   * How many workers are alive, and when the last heartbeat of any worker was (ms; null when
+   * none ever beat in this queue): "no worker for a while" is visible to clients.
+   */
+  async census(): Promise<{ alive: number; lastBeatMs: number | null }> {
+    const beats = Object.values(await this.redis.hgetall(this.hashKey)).map(Number);
+    return {
+      alive: (await this.alive()).length,
+      lastBeatMs: beats.length ? Math.max(...beats) : null,
+    };
+  }
+
   /** Every worker alive now, with the status of its last heartbeat. */
   async alive(): Promise<{ id: string; status: WorkerStatus }[]> {
     const ids = await this.redis.hkeys(this.hashKey);
