@@ -129,7 +129,10 @@ try {
   const stalled = Array.from({ length: 40 }, () =>
     raw(
       `POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${45 * MiB}\r\n\r\n`,
-      (s) => s.write(`{"code": "${'a'.repeat(1 * MiB)}`),
+      (s) => {
+        s.resume(); // read the server's answer (its 408), so its end is seen
+        s.write(`{"code": "${'a'.repeat(1 * MiB)}`);
+      },
     ),
   );
   let peak = 0;

@@ -115,6 +115,15 @@ while :; do
   sleep 0.5
 done
 say "/readyz reports $alive live worker(s)"
+# The API has no Docker socket: GET /runtimes answers what a worker probed and published.
+deadline=$((SECONDS + 60))
+while :; do
+  runtime=$(curl -s "$BASE/runtimes" | json 'v.runtimes[0].available ? v.runtimes[0].name + " " + v.runtimes[0].version + ", pandas " + v.runtimes[0].packages.find((p) => p.name === "pandas").version : ""' || true)
+  [ -n "$runtime" ] && break
+  [ $SECONDS -lt $deadline ] || fail "GET /runtimes has no available runtime within 60 s: $(curl -s "$BASE/runtimes" | head -c 600)"
+  sleep 0.5
+done
+say "GET /runtimes: $runtime (probed by a worker)"
 # The worker (PID 1 after its entrypoint) is the image's user, in the socket's group, with no
 # capability (`compose exec` itself would run as the service's user, root, so /proc tells).
 worker_proc=$(compose exec -T worker sh -c "grep -E '^(Uid|Groups|CapEff):' /proc/1/status" | tr -s '\t\r ' ' ' | paste -sd ' ' | tr -s ' ')

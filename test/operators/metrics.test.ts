@@ -64,6 +64,41 @@ describeDocker('/metrics', () => {
     ).toBe(3);
   });
 
+  it("shows the live workers and each one's pool: ready sandboxes, hits and misses", async () => {
+    // The figures travel in the workers' heartbeats: a short one, so the scrape sees them soon.
+    const own = await startTestServer({ WORKER_HEARTBEAT_SEC: '1', SANDBOX_POOL_SIZE: '1' });
+    try {
+      const ownClient = new Client(own.url);
+      const get = async () => (await fetch(`${own.url}/metrics`)).text();
+      const workerOf = (t: string) =>
+        /^job_runner_sandbox_pool_ready\{worker="([^"]+)"\} 1$/m.exec(t)?.[1];
+      // The pool filled: one sandbox ready before any job.
+      const full = await eventually('a full pool in /metrics', async () => {
+        const t = await get();
+        return workerOf(t) ? t : undefined;
+      });
+      const worker = workerOf(full)!;
+      expect(sample(full, 'job_runner_workers_alive', { engine: 'up' })).toBe(1);
+      expect(sample(full, 'job_runner_workers_alive', { engine: 'down' })).toBe(0);
+      expect(sample(full, 'job_runner_sandbox_pool_takes', { worker, result: 'hit' })).toBe(0);
+      // One job takes the ready sandbox (a hit); then two at once, warm or cold as they find it.
+      expect((await ownClient.run('print(1)')).job.sandbox).toBe('warm');
+      await eventually('the pool refilled', async () => workerOf(await get()) === worker);
+      const pair = await Promise.all([ownClient.run('print(2)'), ownClient.run('print(3)')]);
+      const cold = pair.filter((r) => r.job.sandbox === 'cold').length;
+      const after = await eventually('three takes counted', async () => {
+        const t = await get();
+        const hits = sample(t, 'job_runner_sandbox_pool_takes', { worker, result: 'hit' });
+        const misses = sample(t, 'job_runner_sandbox_pool_takes', { worker, result: 'miss' });
+        return hits + misses === 3 ? { hits, misses } : undefined;
+      });
+      // Each job's own view and the counters agree, job for job.
+      expect(after).toEqual({ hits: 3 - cold, misses: cold });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('labels requests by route pattern, not by path', async () => {
     await fetch(`${server.url}/jobs/00000000-0000-4000-8000-00000000dead`);
     await fetch(`${server.url}/jobs/not-a-real-id`);

@@ -38,6 +38,8 @@ describe('the API description', () => {
         '/metrics',
         '/openapi.json',
         '/readyz',
+        '/runtimes',
+        '/runtimes/{name}',
       ].sort(),
     );
     expect(Object.keys(doc.paths['/jobs/{id}']).sort()).toEqual(['delete', 'get']);
@@ -46,13 +48,17 @@ describe('the API description', () => {
     const spec = doc.components.schemas.JobSpec.properties;
     expect(spec.timeout_sec).toMatchObject({ maximum: 120, default: 60 });
     expect(spec.runtime.enum).toEqual(['py311', 'python']);
+    expect(spec.name).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });
+    expect(spec.name.pattern).toMatch(/^\^\[\^\\x00-\\x1f/);
     expect(Object.keys(spec).sort()).toEqual(
       [
         'args',
+        'callback_url',
         'cpu_limit',
         'entry',
         'env',
         'mem_limit_mb',
+        'name',
         'net_policy',
         'pids_limit',
         'runtime',
@@ -60,6 +66,10 @@ describe('the API description', () => {
       ].sort(),
     );
     expect(doc.paths['/jobs'].post.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(doc.paths['/runtimes'].get.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(Object.keys(doc.components.schemas.Runtime.properties)).toEqual(
+      expect.arrayContaining(['name', 'available', 'error', 'version', 'packages', 'limits']),
+    );
     expect(doc.paths['/healthz'].get.security).toBeUndefined();
   });
 

@@ -7,6 +7,7 @@ import { JobService, redactRedisUrl, type JobWorker } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { createApp } from './create-app';
 import { startOperations, type Operations } from './ops/operations';
+import { createRuntimeCatalog } from './runtimes/create-runtime-catalog';
 
 export interface StartServerOptions {
   config: Config;
@@ -41,7 +42,13 @@ export async function startServer({ config, logger }: StartServerOptions): Promi
     await jobs.close();
     throw err;
   }
-  const app = createApp({ config, jobs, logger, ops });
+  const app = createApp({
+    config,
+    jobs,
+    logger,
+    ops,
+    runtimes: createRuntimeCatalog(config, ops.redis),
+  });
   // Deadlines are checked this often (Node's default, 30 s, would let a 10 s deadline run 40 s).
   const server = http.createServer(
     {

@@ -1,4 +1,4 @@
-import { runProcess, startWorker } from '@job-runner/bootstrap';
+import { publishRuntimeFacts, runProcess, startWorker } from '@job-runner/bootstrap';
 import { waitForRedis } from '@job-runner/jobs';
 
 /** A worker process alone: any number of them may share one Redis. */
@@ -7,6 +7,11 @@ runProcess({
   async start(config, logger) {
     await waitForRedis(config.redisUrl);
     const worker = await startWorker(config, logger);
+    // For an API with no engine of its own (compose): what this worker's images hold. In the
+    // background: a probe is a short container run, and jobs need not wait for it.
+    void publishRuntimeFacts(config, logger).catch((err: Error) =>
+      logger.warn('runtime facts not published', { error: err.message }),
+    );
     return { stop: () => worker.shutdown() };
   },
   hint: (message) =>

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { parseCorsOrigins } from './cors-origins';
 import { MAX_TIMEOUT_SEC } from './limits';
 
 const MiB = 1024 * 1024;
@@ -221,10 +222,53 @@ export const envVariables = {
     .default(600)
     .description('requests per key per API_RATE_WINDOW_SEC, counted in Redis; 0: no limit'),
   API_RATE_WINDOW_SEC: int().min(1).default(60).description('window of API_RATE_LIMIT'),
+  CORS_ORIGINS: Joi.string()
+    .allow('')
+    .default('')
+    .custom((v: string, h) => {
+      try {
+        parseCorsOrigins(v);
+        return v;
+      } catch (err) {
+        return h.message({ custom: (err as Error).message });
+      }
+    })
+    .description(
+      'comma-separated origins (https://app.example.com, * for any, null for pages opened from disk) whose pages may call /jobs from the browser; empty: no CORS',
+    ),
+
+  CALLBACK_SECRET: Joi.string()
+    .min(16)
+    .description(
+      'key of the HMAC-SHA256 signature on job-end callbacks (spec.callback_url), the same in every API and worker process; unset: submissions with a callback_url are refused (422)',
+    ),
+  CALLBACK_ATTEMPTS: int()
+    .min(1)
+    .max(30)
+    .default(8)
+    .description('tries of a callback delivery (network error, timeout or any non-2xx answer)'),
+  CALLBACK_BACKOFF_MS: int()
+    .min(0)
+    .default(30000)
+    .description(
+      'first retry delay of a callback, doubled each time (the default 8 attempts span about an hour)',
+    ),
+  CALLBACK_TIMEOUT_MS: int()
+    .min(100)
+    .default(10000)
+    .description('time one callback attempt has to connect, send and get its answer'),
+  CALLBACK_ALLOWED_HOSTS: Joi.string()
+    .allow('')
+    .pattern(/^[^,\s]+(,[^,\s]+)*$/)
+    .default('')
+    .description(
+      'comma-separated host or host:port that callbacks may reach even at a private, loopback or own address',
+    ),
 };
 
 /** Variables with no default: absent unless the operator sets them. */
-type Optional = 'ADMIN_USER' | 'ADMIN_PASSWORD' | 'API_KEYS' | 'SANDBOX_POOL_SIZE';
+type Optional =
+  'ADMIN_USER' | 'ADMIN_PASSWORD' | 'API_KEYS' | 'SANDBOX_POOL_SIZE' | 'CALLBACK_SECRET';
 
 type Vars = typeof envVariables;
 type Out<S> = S extends Joi.Schema<infer T> ? T : never;

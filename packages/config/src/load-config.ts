@@ -1,6 +1,7 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { ConfigError } from './config-error';
+import { parseCorsOrigins } from './cors-origins';
 import { envSchema, type EnvValues } from './env-schema';
 
 export interface LoadConfigOptions {
@@ -145,11 +146,24 @@ function toConfig(v: EnvValues) {
       rateLimit: v.API_RATE_LIMIT,
       rateWindowSec: v.API_RATE_WINDOW_SEC,
     },
+    /** Origins whose pages may call /jobs from a browser (`*`: any); empty: no CORS at all. */
+    cors: { origins: parseCorsOrigins(v.CORS_ORIGINS) },
+    /** Signed job-end callbacks (spec.callback_url); `secret` is empty when none is set. */
+    callbacks: {
+      secret: v.CALLBACK_SECRET ?? '',
+      attempts: v.CALLBACK_ATTEMPTS,
+      backoffMs: v.CALLBACK_BACKOFF_MS,
+      timeoutMs: v.CALLBACK_TIMEOUT_MS,
+      /** Lower-cased `host` or `host:port` entries exempt from the address checks. */
+      allowedHosts: v.CALLBACK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    },
   };
 }
 
 /** Variables whose values must never be echoed, not even in a configuration error. */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'API_KEYS']);
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'API_KEYS', 'CALLBACK_SECRET']);
 
 function shown(name: string, env: Record<string, string | undefined>): string {
   if (SECRET_VARIABLES.has(name) && env[name] !== undefined) return '(hidden)';

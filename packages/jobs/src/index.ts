@@ -15,11 +15,15 @@ export { LogStore } from './logs/log-store';
 export type { LogEntry, LogRead } from './logs/log-store';
 export type { JobData, FileInfo, JobPhase, RunSummary } from './queue/job-data';
 export { toJobView, hasEnded, WORKER_LOST } from './queue/job-view';
+export { boardFailure, explainVerdict } from './queue/board-failure';
+export type { BoardFailure, BoardJobJson } from './queue/board-failure';
+export { jobName } from './queue/job-name';
 export type { JobView, JobStatus } from './queue/job-view';
 export { startsOf } from './queue/attempts';
 export { isJobId } from './queue/job-id';
 export { createQueue } from './queue/create-queue';
 export { redisConnection } from './queue/redis-connection';
+export { RuntimeFactsStore } from './runtimes/runtime-facts-store';
 export { redisAnswers } from './queue/redis-answers';
 export { waitForRedis, redactRedisUrl } from './queue/wait-for-redis';
 export { KEY_PREFIX, keyBase } from './queue/queue-names';
@@ -34,3 +38,13 @@ export { LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT } from './service/job-listing';
 export type { JobPage, ListedJob, ListQuery } from './service/job-listing';
 export { parseListQuery, listQuerySchema } from './service/list-query';
 export { redactJobData } from './secrets/redact';
+export { callbackQueueName } from './callbacks/callback-queue';
+export type { CallbackView } from './callbacks/callback-view';
+export {
+  EVENT_HEADER,
+  JOB_ENDED_EVENT,
+  JOB_ID_HEADER,
+  SIGNATURE_HEADER,
+  signCallback,
+} from './callbacks/sign-callback';
+export { CallbackTargetError } from './errors/callback-target-error';

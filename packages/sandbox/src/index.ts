@@ -15,3 +15,6 @@ export * as sandboxPaths from './docker/sandbox-paths';
 export { OutboundNetwork } from './network/outbound-network';
 export type { OutboundNetworkOptions } from './network/outbound-network';
 export { egressNames } from './network/egress-rules';
+export { RuntimeProbe } from './probe/runtime-probe';
+export type { RuntimeProbeOptions } from './probe/runtime-probe';
+export type { RuntimeFacts, RuntimePackage } from './probe/runtime-facts';

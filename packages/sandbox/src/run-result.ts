@@ -14,7 +14,10 @@ export interface RunResult {
   durationMs: number;
   /** Peak memory of the sandbox (cgroup v1 max_usage), when the engine reports it. */
   peakMemoryBytes: number | null;
-  /** CPU time of the sandbox's cgroup (user and system, every process), when known. */
+  /**
+   * CPU time (user and system) the sandbox's cgroup counted from the program's start to the end
+   * of all it started, when known; the whole count when only a collector reported.
+   */
   cpuTimeMs: number | null;
   artifacts: ArtifactInfo[];
   /** Whether the sandbox came ready from a pool (warm) or was made for the run (cold). */

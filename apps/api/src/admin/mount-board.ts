@@ -7,6 +7,8 @@ import type { Config } from '@job-runner/config';
 import { redactJobData } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { basicAuth } from './basic-auth';
+import { JobsBoardAdapter } from './jobs-board-adapter';
+import { playgroundLink } from './playground-link';
 
 /**
  * Mounts Bull Board at ADMIN_BASE_PATH behind HTTP Basic, or not at all when no credentials are
@@ -26,10 +28,16 @@ export function mountBoard(app: Express, config: Config, queues: Queue[], logger
   serverAdapter.setBasePath(basePath);
   createBullBoard({
     queues: queues.map((q) => {
-      const adapter = new BullMQAdapter(q, {
+      // The jobs queue's board shows verdicts, not crashes, and links each job to its page.
+      const jobs = q.name === config.queueName;
+      const adapter = new (jobs ? JobsBoardAdapter : BullMQAdapter)(q, {
         readOnlyMode: readOnly,
         allowRetries: !readOnly,
-        description: 'jobs submitted through POST /jobs',
+        // The other queue is the callbacks': one delivery per job, its id the job's.
+        description: jobs
+          ? 'jobs submitted through POST /jobs'
+          : "job-end callbacks (spec.callback_url): each job's delivery, its attempts and last error",
+        ...(jobs ? { externalJobUrl: playgroundLink } : {}),
       });
       // Defence in depth: env values normally never reach Redis, but whatever does is redacted.
       adapter.setFormatter('data', redactJobData);

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '@job-runner/logger';
 import { serviceUnavailable, tooManyRequests, unauthorized } from '../errors/http-error';
+import { setCallerKey } from './caller-key';
 import { safeEqual } from './safe-equal';
 
 export interface ApiKeyOptions {
@@ -53,8 +54,10 @@ export function apiKeyAuth(opts: ApiKeyOptions, redis: Redis, logger: Logger): R
     // Every configured key is compared (in constant time), so timing says nothing about which.
     const matched = opts.keys.map((k) => safeEqual(given, k)).some(Boolean);
     if (!matched) return next(unauthorized('the API key is not valid', 'Bearer'));
-    if (!limiter) return next();
     const id = keyId(given);
+    // The jobs this request submits are this key's; others' are not found for it.
+    setCallerKey(res, id);
+    if (!limiter) return next();
     try {
       const r = await limiter.consume(id);
       res.setHeader('RateLimit-Limit', String(opts.rateLimit));

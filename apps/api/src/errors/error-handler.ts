@@ -13,6 +13,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.MalformedInput]: 400,
   [ErrorCode.InputTooLarge]: 413,
   [ErrorCode.PlatformFailure]: 500,
+  // Callback attempts fail in workers, never in a request; should one escape, it is a 502.
+  [ErrorCode.CallbackFailed]: 502,
 };
 
 interface BodyParserError {

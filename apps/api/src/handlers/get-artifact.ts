@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { create as contentDisposition } from 'content-disposition';
 import type { RequestHandler } from 'express';
+import { callerKey } from '../auth/caller-key';
 import type { JobService } from '@job-runner/jobs';
 
 /**
@@ -25,7 +26,7 @@ export function getArtifact(
 ): RequestHandler<{ id: string; name: string[] | string }> {
   return async (req, res) => {
     const name = Array.isArray(req.params.name) ? req.params.name.join('/') : req.params.name;
-    const { handle, size } = await jobs.openArtifact(req.params.id, name);
+    const { handle, size } = await jobs.openArtifact(req.params.id, name, callerKey(res));
     // From here the handle is closed on every path: streamed to its end, the client gone, or an
     // error (autoClose of the read stream, which owns it).
     const stream = handle.createReadStream({ autoClose: true });

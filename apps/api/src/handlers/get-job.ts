@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { callerKey } from '../auth/caller-key';
 import type { JobService } from '@job-runner/jobs';
 import { jobBody } from './job-body';
 
@@ -9,7 +10,7 @@ import { jobBody } from './job-body';
 export function getJob(jobs: JobService): RequestHandler<{ id: string }> {
   return async (req, res) => {
     const id = req.params.id;
-    const job = await jobs.view(id);
+    const job = await jobs.view(id, callerKey(res));
     const position = job.status === 'queued' ? await jobs.queuePosition(id) : null;
     res.json(
       jobBody({ ...job, queue_position: position }, { log_lines: await jobs.lineCount(id) }),

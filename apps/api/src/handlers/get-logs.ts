@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { callerKey } from '../auth/caller-key';
 import type { JobService } from '@job-runner/jobs';
 
 /**
@@ -7,7 +8,7 @@ import type { JobService } from '@job-runner/jobs';
  */
 export function getLogs(jobs: JobService): RequestHandler<{ id: string }> {
   return async (req, res) => {
-    const text = await jobs.readLog(req.params.id);
+    const text = await jobs.readLog(req.params.id, callerKey(res));
     res.type('text/plain; charset=utf-8').send(text);
   };
 }

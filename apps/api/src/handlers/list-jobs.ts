@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { callerKey } from '../auth/caller-key';
 import { parseListQuery, type JobService } from '@job-runner/jobs';
 
 /**
@@ -7,6 +8,6 @@ import { parseListQuery, type JobService } from '@job-runner/jobs';
  */
 export function listJobs(jobs: JobService): RequestHandler {
   return async (req, res) => {
-    res.json(await jobs.list(parseListQuery(req.query)));
+    res.json(await jobs.list(parseListQuery(req.query), callerKey(res)));
   };
 }

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { callerKey } from '../auth/caller-key';
 import type { JobService } from '@job-runner/jobs';
 import { badHeader } from '../errors/http-error';
 import { parseEventId } from '../sse/log-event-id';
@@ -24,7 +25,7 @@ export function streamLogs(
     const release = slots.acquire();
     res.once('close', release);
     try {
-      await jobs.view(req.params.id); // a 404 before any event
+      await jobs.view(req.params.id, callerKey(res)); // a 404 before any event
     } catch (err) {
       release();
       throw err;

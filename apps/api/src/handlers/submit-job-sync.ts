@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { callerKey } from '../auth/caller-key';
 import type { JobService, WorkerRegistry } from '@job-runner/jobs';
 import { workerWarning } from '../health/worker-census';
 import { readSubmission } from '../uploads/read-submission';
@@ -17,8 +18,13 @@ export function submitJobSync(
 ): RequestHandler {
   return async (req, res) => {
     const sub = await readSubmission(req, jobs, limits);
-    const jobId = (await jobs.submit(sub.spec, sub.staged, sub.files)).id;
-    const { view, ended } = await jobs.waitForEnd(jobId, (sub.spec.timeout_sec + graceSec) * 1000);
+    const owner = callerKey(res);
+    const jobId = (await jobs.submit(sub.spec, sub.staged, sub.files, owner)).id;
+    const { view, ended } = await jobs.waitForEnd(
+      jobId,
+      (sub.spec.timeout_sec + graceSec) * 1000,
+      owner,
+    );
     if (!ended) {
       const { warning } = await workerWarning(workers);
       res.status(504).json({
@@ -29,6 +35,6 @@ export function submitJobSync(
       });
       return;
     }
-    res.json(jobBody(view, { logs: await jobs.readLog(jobId), artifacts: view.artifacts }));
+    res.json(jobBody(view, { logs: await jobs.readLog(jobId, owner), artifacts: view.artifacts }));
   };
 }

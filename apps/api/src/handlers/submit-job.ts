@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { callerKey } from '../auth/caller-key';
 import type { JobService, WorkerRegistry } from '@job-runner/jobs';
 import { workerWarning } from '../health/worker-census';
 import { readSubmission } from '../uploads/read-submission';
@@ -16,7 +17,7 @@ export function submitJob(
 ): RequestHandler {
   return async (req, res) => {
     const sub = await readSubmission(req, jobs, limits);
-    const view = await jobs.submit(sub.spec, sub.staged, sub.files);
+    const view = await jobs.submit(sub.spec, sub.staged, sub.files, callerKey(res));
     const { warning } = await workerWarning(workers);
     res.json(jobBody(view, warning ? { warning } : {}));
   };

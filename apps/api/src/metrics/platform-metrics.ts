@@ -45,6 +45,7 @@ export class PlatformMetrics {
   readonly jobsEnded: Counter<'status' | 'verdict'>;
   readonly queueWait: Histogram;
   readonly runDuration: Histogram<'status'>;
+  readonly cpuTime: Histogram<'status'>;
   private events?: QueueEvents;
   private eventsConnection?: Redis;
 
@@ -85,6 +86,14 @@ export class PlatformMetrics {
       help: "Duration of a job's program run in its sandbox, by the job's status",
       labelNames: ['status'],
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+      registers,
+    });
+    this.cpuTime = new Histogram({
+      name: 'job_runner_job_cpu_seconds',
+      help: "CPU time (user + system) of a job's program and everything it started, by the job's status",
+      labelNames: ['status'],
+      // From an interpreter that prints one line (some 0.05 s) to a 600 s run on several CPUs.
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600, 1800],
       registers,
     });
     const read = <T>(p: Promise<T>) => withTimeout(p, SCRAPE_TIMEOUT_MS, 'Redis');
@@ -220,6 +229,9 @@ export class PlatformMetrics {
     this.jobsEnded.inc({ status: view.status, verdict: verdictLabel(view) });
     if (view.duration_ms !== null && view.duration_ms > 0)
       this.runDuration.observe({ status: view.status }, view.duration_ms / 1000);
+    // Null when the program never ran (canceled before its start) or the runner cannot tell.
+    if (view.cpu_time_ms !== null)
+      this.cpuTime.observe({ status: view.status }, view.cpu_time_ms / 1000);
   }
 
   private async observeStart(jobId: string): Promise<void> {

@@ -10,6 +10,7 @@ describe('verdictLabel', () => {
     ['failed', 'oom', 'oom'],
     ['failed', 'missing entry file', 'missing entry file'],
     ['failed', 'outbound network unavailable', 'outbound network unavailable'],
+    ['failed', 'files do not fit', 'files do not fit'],
     ['failed', WORKER_LOST, 'worker lost'],
     ['failed', 'platform error: Docker engine unreachable (ENOENT)', 'platform error'],
     ['failed', 'unknown runtime ruby', 'unknown runtime'],

@@ -7,6 +7,7 @@ const KNOWN = new Set([
   'oom',
   'missing entry file',
   'outbound network unavailable',
+  'files do not fit',
 ]);
 
 /** The `verdict` label of an ended job: a small, fixed set of values. */

@@ -2,6 +2,7 @@ import type Joi from 'joi';
 import j2s from 'joi-to-swagger';
 import type { Config } from '@job-runner/config';
 import { listQuerySchema } from '@job-runner/jobs';
+import { runtimeListSchema, runtimeSchema } from './runtime-schemas';
 import { jsonSubmissionExamples, multipartSpecExample } from './submission-examples';
 import {
   canceledSchema,
@@ -51,7 +52,7 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
     parameters: [id],
     responses: {
       200: { description: 'canceled', content: json(canceledSchema) },
-      404: error('unknown id'),
+      404: error('unknown id, or a job of another API key'),
       409: error('already ended'),
     },
   });
@@ -114,6 +115,7 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
     '/jobs': {
       get: guarded({
         summary: 'List jobs, newest first, a page at a time',
+        description: 'With API_KEYS, the jobs of the calling key only.',
         parameters: listParameters,
         responses: {
           200: { description: 'a page', content: json(jobPageSchema) },
@@ -146,7 +148,7 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
         parameters: [id],
         responses: {
           200: { description: 'the job', content: json(jobEnvelopeSchema) },
-          404: error('unknown id'),
+          404: error('unknown id, or a job of another API key'),
         },
       }),
       delete: cancel,
@@ -158,7 +160,10 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
       get: guarded({
         summary: 'Combined stdout and stderr so far',
         parameters: [id],
-        responses: { 200: text('the output'), 404: error('unknown id') },
+        responses: {
+          200: text('the output'),
+          404: error('unknown id, or a job of another API key'),
+        },
       }),
     },
     '/jobs/{id}/logs/stream': {
@@ -167,7 +172,7 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
         parameters: [id],
         responses: {
           200: text('Server-Sent Events', 'text/event-stream'),
-          404: error('unknown id'),
+          404: error('unknown id, or a job of another API key'),
         },
       }),
     },
@@ -186,6 +191,25 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
             },
           },
           404: error('no such regular file'),
+        },
+      }),
+    },
+    '/runtimes': {
+      get: guarded({
+        summary: 'The runtimes, with the version and packages probed from each image',
+        description:
+          'Always 200: a runtime whose image is missing or whose probe failed is listed with available: false and an error.',
+        responses: { 200: { description: 'every runtime', content: json(runtimeListSchema) } },
+      }),
+    },
+    '/runtimes/{name}': {
+      get: guarded({
+        summary: 'One runtime',
+        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          200: { description: 'the runtime', content: json(runtimeSchema) },
+          404: error('no runtime of that name'),
+          503: error('not available: image missing, engine away or probe failed (code says which)'),
         },
       }),
     },

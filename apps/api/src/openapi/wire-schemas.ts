@@ -26,7 +26,9 @@ export const jobViewSchema = Joi.object({
   duration_ms: Joi.number().allow(null),
   cpu_time_ms: Joi.number()
     .allow(null)
-    .description("CPU time (user + system) of the sandbox's cgroup"),
+    .description(
+      "CPU time (user + system) of the program and all it started (the sandbox's cgroup, from the program's start)",
+    ),
   peak_memory_bytes: Joi.number().allow(null),
   sandbox: Joi.string()
     .valid('warm', 'cold')
@@ -38,6 +40,21 @@ export const jobViewSchema = Joi.object({
     .description(
       'while queued: 1 for the next job to start (GET /jobs and GET /jobs/{id} only); else null',
     ),
+  callback: Joi.object({
+    status: Joi.string()
+      .valid('pending', 'delivered', 'failed')
+      .required()
+      .description('pending until the receiver answered 2xx (delivered) or every attempt failed'),
+    attempts: Joi.number().integer().required().description('delivery attempts finished'),
+    last_error: Joi.string()
+      .allow(null)
+      .required()
+      .description('why the latest failed attempt failed (HTTP 500, ECONNREFUSED, ...); else null'),
+    url: Joi.string().required().description('spec.callback_url'),
+  })
+    .allow(null)
+    .description("the job-end callback's delivery; null when the job has no callback_url")
+    .meta({ className: 'CallbackState' }),
 }).meta({ className: 'JobView' });
 
 export const errorSchema = Joi.object({

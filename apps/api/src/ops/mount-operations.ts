@@ -38,7 +38,7 @@ export function mountOperations(app: Express, deps: OperatorDeps): void {
   app.get('/docs', docsPage);
   app.get('/docs/init.js', docsInit);
   app.use('/docs', express.static(SWAGGER_UI_DIR, { index: false }));
-  mountBoard(app, config, [jobs.queue], logger);
+  mountBoard(app, config, [jobs.queue, jobs.callbacks], logger);
 }
 
 /** Guards of every /jobs route: the API key and its rate limit, when keys are configured. */

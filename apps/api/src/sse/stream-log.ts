@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { hasEnded, type JobService, type JobView, type LogEntry } from '@job-runner/jobs';
+import { callerKey } from '../auth/caller-key';
 import { formatEventId, type LogPosition } from './log-event-id';
 
 export interface StreamLogOptions {
@@ -50,6 +51,9 @@ export async function streamLog(
   opts: StreamLogOptions = {},
 ): Promise<void> {
   const keepAliveMs = opts.keepAliveMs ?? 10_000;
+  // The caller's key: the job is its own (checked before the stream began), so every later
+  // read of it is made as that key too, or a keyed server would answer them "not found".
+  const owner = callerKey(res);
   let closed = res.destroyed || req.destroyed;
   let unfollow: (() => void) | null = null;
   let timer: NodeJS.Timeout | undefined;
@@ -85,7 +89,7 @@ export async function streamLog(
     // The log's end marker comes a moment before BullMQ records the job's end: the verdict is
     // read once the job has settled (through BullMQ's events, not by polling).
     const settled = () =>
-      jobs.waitForEnd(jobId, SETTLE_MS).then(
+      jobs.waitForEnd(jobId, SETTLE_MS, owner).then(
         ({ view }) => end(view),
         () => end(null),
       );
@@ -106,7 +110,7 @@ export async function streamLog(
       }
       write(': keep-alive\n\n');
       // A job can end with no end marker (a lost worker, removed by retention): the job says so.
-      void jobs.view(jobId).then(
+      void jobs.view(jobId, owner).then(
         async (view) => {
           if (!hasEnded(view)) return;
           write(lineEvents((await jobs.readLogEntries(jobId, lastId)).entries, null));

@@ -14,6 +14,7 @@ describe('exitCodeFor', () => {
     ['failed', 'missing entry file', null, ExitCode.Usage],
     ['failed', 'platform error: engine unreachable', null, ExitCode.Platform],
     ['failed', 'outbound network unavailable', null, ExitCode.Platform],
+    ['failed', 'files do not fit', null, ExitCode.Usage],
     ['failed', 'non-zero exit', null, ExitCode.Platform],
     ['running', null, null, ExitCode.Platform],
   ])('%s / %s / exit %s -> %s', (status, error, exitCode, expected) => {

@@ -26,7 +26,8 @@ export function exitCodeFor(job: Pick<JobView, 'status' | 'error' | 'exit_code'>
     case 'oom':
       return ExitCode.OutOfMemory;
     case 'missing entry file':
-      return ExitCode.Usage; // nothing ran: the submission named an entry it did not send
+    case 'files do not fit':
+      return ExitCode.Usage; // nothing ran: the submission's own files or sizes were wrong
     case 'non-zero exit':
       return job.exit_code ? job.exit_code : ExitCode.Platform;
     default:

@@ -11,6 +11,8 @@ export const ErrorCode = {
   InputTooLarge: 'INPUT_TOO_LARGE',
   /** The platform failed the job (engine, image, files): retried with backoff. */
   PlatformFailure: 'PLATFORM_FAILURE',
+  /** One attempt at a job-end callback failed (never an answer: deliveries run in workers). */
+  CallbackFailed: 'CALLBACK_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -19,7 +19,16 @@ export interface JobData {
    * directory on disk (see writeJobEnv), so they never reach Redis or the admin board.
    */
   envOnDisk?: boolean;
+  /**
+   * The id of the API key that submitted it (keyId: a hash, never the key), when the server has
+   * API_KEYS: only that key sees the job. Absent: submitted without keys, seen by anyone.
+   */
+  owner?: string;
 }
+
+/** Whether a caller (the id of its API key; undefined without keys) may see a job at all. */
+export const visibleTo = (data: Pick<JobData, 'owner'>, owner: string | undefined): boolean =>
+  !data.owner || data.owner === owner;
 
 export type JobPhase = 'queued' | 'preparing' | 'running' | 'collecting' | 'finished';
 
@@ -41,6 +50,3 @@ export interface JobProgress {
   phase: JobPhase;
   result?: RunSummary;
 }
-
-/** The queue's one job name. */
-export const RUN_JOB = 'run';

@@ -1,4 +1,5 @@
 import type { Job, JobState } from 'bullmq';
+import { pendingCallback, type CallbackView } from '../callbacks/callback-view';
 import type { JobSpec } from '../spec/job-spec';
 import { startsOf } from './attempts';
 import { STALLED_REASON } from './bullmq-internals';
@@ -25,6 +26,8 @@ export interface JobView {
   peak_memory_bytes: number | null;
   /** `warm`: its sandbox came ready from a pool; `cold`: it was made for the job. */
   sandbox: 'warm' | 'cold' | null;
+  /** The job-end callback's delivery (spec.callback_url); null: the job has none. */
+  callback: CallbackView | null;
 }
 
 export const CANCELED = 'canceled';
@@ -79,6 +82,9 @@ export function toJobView(job: Job<JobData>, state: JobState | 'unknown'): JobVi
     cpu_time_ms: result?.cpu_time_ms ?? null,
     peak_memory_bytes: result?.peak_memory_bytes ?? null,
     sandbox: result?.sandbox ?? null,
+    // Its delivery's own state is read beside the job (JobService.view); this is the state
+    // before there is a delivery.
+    callback: pendingCallback(job.data.spec.callback_url),
   };
 }
 

@@ -5,6 +5,11 @@ import type Joi from 'joi';
 import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
+import type { CallbackData, CallbackReceipt } from '../callbacks/callback-data';
+import { createCallbackQueue } from '../callbacks/callback-queue';
+import { callbackView } from '../callbacks/callback-view';
+import { enqueueCallback } from '../callbacks/enqueue-callback';
+import { vetCallbackUrl } from '../callbacks/vet-callback-url';
 import { ArtifactNotFoundError } from '../errors/artifact-not-found-error';
 import { JobAlreadyEndedError } from '../errors/job-already-ended-error';
 import { JobNotFoundError } from '../errors/job-not-found-error';
@@ -13,7 +18,8 @@ import { LogFollower } from '../logs/log-follower';
 import { LogStore, type LogRead } from '../logs/log-store';
 import { createQueue } from '../queue/create-queue';
 import { isJobId } from '../queue/job-id';
-import { RUN_JOB, type FileInfo, type JobData } from '../queue/job-data';
+import { visibleTo, type FileInfo, type JobData } from '../queue/job-data';
+import { jobName } from '../queue/job-name';
 import { hasEnded, toJobView, type JobView } from '../queue/job-view';
 import { cancelChannel, KEY_PREFIX, keyBase } from '../queue/queue-names';
 import { redisConnection } from '../queue/redis-connection';
@@ -39,12 +45,18 @@ export interface OpenArtifact {
  * What the API does with jobs, over BullMQ's own structures: submit, read, wait, cancel, and the
  * job's log and artifacts. Every operation on a job answers JobNotFoundError itself (an id that
  * is not of the form this service hands out is not even looked up), so handlers stay thin.
+ *
+ * `owner` is the caller's API key id (undefined on a server without keys): a job submitted
+ * with another key is JobNotFoundError to it, exactly as a job that does not exist, so ids of
+ * others' jobs cannot even be confirmed.
  */
 export class JobService {
   /** The jobs queue, for the operator surface (the board, metrics); handlers use the methods. */
   readonly queue: Queue<JobData>;
   /** The spec schema requests are validated with (also rendered into the OpenAPI document). */
   readonly schema: Joi.ObjectSchema;
+  /** Deliveries of job-end callbacks: their state is part of each view, and the board shows them. */
+  readonly callbacks: Queue<CallbackData, CallbackReceipt>;
   private readonly connection: Redis;
   private readonly logs: LogStore;
   private readonly files: JobFiles;
@@ -62,6 +74,12 @@ export class JobService {
       config.queueName,
       this.connection,
       { ...config.retry, keepLogs: config.admin.logLines },
+      config.retention,
+    );
+    this.callbacks = createCallbackQueue(
+      config.queueName,
+      this.connection,
+      config.callbacks,
       config.retention,
     );
     this.logs = new LogStore(this.connection, keyBase(config.queueName));
@@ -106,7 +124,22 @@ export class JobService {
    * Moves the staged files under a new job id and queues the job; on failure, nothing remains.
    * Answers the job as it was queued.
    */
-  async submit(spec: JobSpec, staged: JobDirs, files: SubmitFiles): Promise<JobView> {
+  async submit(
+    spec: JobSpec,
+    staged: JobDirs,
+    files: SubmitFiles,
+    owner?: string,
+  ): Promise<JobView> {
+    if (spec.callback_url) {
+      // Needs the network (DNS), so it is not part of the spec's schema; refused, it leaves no file.
+      const { secret, timeoutMs, allowedHosts } = this.config.callbacks;
+      await vetCallbackUrl(spec.callback_url, { secret, timeoutMs, allowedHosts }).catch(
+        async (err: unknown) => {
+          await this.files.discard(staged);
+          throw err;
+        },
+      );
+    }
     const jobId = randomUUID();
     // Secret values go to disk with the files; Redis (and so the board) only sees their names.
     await writeJobEnv(staged.root, spec.env);
@@ -114,8 +147,8 @@ export class JobService {
     let job: Job<JobData>;
     try {
       job = await this.queue.add(
-        RUN_JOB,
-        { spec: redactSpec(spec), files, envOnDisk: true },
+        jobName(spec),
+        { spec: redactSpec(spec), files, envOnDisk: true, ...(owner ? { owner } : {}) },
         { jobId },
       );
     } catch (err) {
@@ -130,11 +163,14 @@ export class JobService {
     return toJobView(job, 'waiting');
   }
 
-  /** The job, or JobNotFoundError; an id of another form is refused without asking Redis. */
-  private async job(jobId: string): Promise<Job<JobData>> {
+  /**
+   * The job, or JobNotFoundError (also for a job of another key's); an id of another form is
+   * refused without asking Redis.
+   */
+  private async job(jobId: string, owner: string | undefined): Promise<Job<JobData>> {
     if (!isJobId(jobId)) throw new JobNotFoundError(jobId);
     const job = await this.queue.getJob(jobId);
-    if (!job) throw new JobNotFoundError(jobId);
+    if (!job || !visibleTo(job.data, owner)) throw new JobNotFoundError(jobId);
     return job;
   }
 
@@ -142,15 +178,27 @@ export class JobService {
    * The job's view. Its state is read before its record: read after, the state could be one
    * the record does not show yet (`failed` without the reason), and the view would say so.
    */
-  async view(jobId: string): Promise<JobView> {
+  async view(jobId: string, owner?: string): Promise<JobView> {
     if (!isJobId(jobId)) throw new JobNotFoundError(jobId);
     const state = await this.queue.getJobState(jobId);
-    return toJobView(await this.job(jobId), state);
+    return this.withCallback(toJobView(await this.job(jobId, owner), state));
+  }
+
+  /** The view with its callback's state as its delivery job has it (when it has a callback). */
+  private async withCallback<V extends JobView>(view: V): Promise<V> {
+    const url = view.spec.callback_url;
+    if (!url) return view;
+    // State first, then the record, as for the job itself.
+    const state = await this.callbacks.getJobState(view.id);
+    const delivery = await this.callbacks.getJob(view.id);
+    return { ...view, callback: callbackView(url, delivery, state) };
   }
 
   /** Jobs newest first, a page at a time; queued ones with their place in the queue. */
-  list(query: ListQuery): Promise<JobPage> {
-    return listJobs(this.queue, this.connection, query);
+  async list(query: ListQuery, owner?: string): Promise<JobPage> {
+    const visible = (_: JobView, data: JobData) => visibleTo(data, owner);
+    const page = await listJobs(this.queue, this.connection, { ...query, visible });
+    return { ...page, jobs: await Promise.all(page.jobs.map((j) => this.withCallback(j))) };
   }
 
   /**
@@ -169,8 +217,8 @@ export class JobService {
   }
 
   /** The whole output so far. */
-  async readLog(jobId: string): Promise<string> {
-    await this.job(jobId);
+  async readLog(jobId: string, owner?: string): Promise<string> {
+    await this.job(jobId, owner);
     return this.logs.text(jobId);
   }
 
@@ -189,8 +237,8 @@ export class JobService {
   }
 
   /** A regular file of the job's output directory, opened; ArtifactNotFoundError otherwise. */
-  async openArtifact(jobId: string, name: string): Promise<OpenArtifact> {
-    await this.job(jobId);
+  async openArtifact(jobId: string, name: string, owner?: string): Promise<OpenArtifact> {
+    await this.job(jobId, owner);
     const opened = await this.files.openArtifact(jobId, name);
     if (!opened) throw new ArtifactNotFoundError(name);
     return opened;
@@ -203,8 +251,9 @@ export class JobService {
   async waitForEnd(
     jobId: string,
     timeoutMs: number,
+    owner?: string,
   ): Promise<{ view: JobView; ended: boolean; timedOut: boolean }> {
-    const job = await this.job(jobId);
+    const job = await this.job(jobId, owner);
     if (!this.queueEvents) throw new Error('JobService.init() was not called');
     // waitUntilFinished subscribes first and then checks the state, so no end is missed. It
     // rejects for a job that failed too: only its timeout means "not ended yet".
@@ -212,28 +261,30 @@ export class JobService {
       () => false,
       (err: Error) => /timed out/i.test(err.message),
     );
-    const view = await this.view(jobId);
+    const view = await this.view(jobId, owner);
     return { view, ended: hasEnded(view), timedOut };
   }
 
   /** Cancels a queued or running job; an ended one is JobAlreadyEndedError. */
-  async cancel(jobId: string): Promise<JobView> {
-    const job = await this.job(jobId);
+  async cancel(jobId: string, owner?: string): Promise<JobView> {
+    const job = await this.job(jobId, owner);
     const before = toJobView(job, await job.getState());
     if (hasEnded(before)) throw new JobAlreadyEndedError(jobId, before.status);
     if (before.status === 'queued' || before.status === 'canceled') {
       // It will never run: the first worker to take it drops it at once. For the client it has
       // ended now, so it reads `canceled` with its end time whether or not a worker is free.
       await job.updateData({ ...job.data, canceled: true, canceledAt: Date.now() });
+      // Its end is now, and no worker may ever come to tell it: its callback is queued here.
+      await enqueueCallback(this.callbacks, job, this.logger);
       // A job waiting out a retry delay is taken (and dropped) now rather than after the delay.
       if ((await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
     }
     // Whichever worker holds the job (if one does by now) kills its sandbox.
     await this.connection.publish(cancelChannel(this.config.queueName), jobId);
     this.logger.info('cancel requested', { jobId, was: before.status });
-    if (before.status !== 'running') return this.view(jobId);
-    // The owner kills the sandbox within a moment; answer with the ended job when it has.
-    return (await this.waitForEnd(jobId, 5000)).view;
+    if (before.status !== 'running') return this.view(jobId, owner);
+    // The worker holding it kills the sandbox within a moment; answer with the ended job then.
+    return (await this.waitForEnd(jobId, 5000, owner)).view;
   }
 
   async close(): Promise<void> {
@@ -243,6 +294,7 @@ export class JobService {
     await this.queueEvents?.close().catch(() => undefined);
     this.eventsConnection?.disconnect();
     await this.queue.close().catch(() => undefined);
+    await this.callbacks.close().catch(() => undefined);
     await this.connection.quit().catch(() => undefined);
   }
 }

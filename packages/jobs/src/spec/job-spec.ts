@@ -9,4 +9,8 @@ export interface JobSpec {
   pids_limit: number;
   net_policy: 'none' | 'outbound';
   env: Record<string, string>;
+  /** Where the job's end is POSTed, signed (absent: no callback). */
+  callback_url?: string;
+  /** The job's name on the admin board; absent: its entry and runtime name it there. */
+  name?: string;
 }

@@ -23,6 +23,8 @@ export interface SpecSchemaOptions {
 /** Bytes of all args together, and of all env names and values together. */
 export const MAX_ARGS_BYTES = 64 * 1024;
 export const MAX_ENV_BYTES = 64 * 1024;
+/** Longest callback_url: what browsers and most servers accept in a request line. */
+export const MAX_CALLBACK_URL_LENGTH = 2048;
 
 /** The spec's defaults, before the operator's caps (a cap below one is the default instead). */
 const DEFAULTS = { timeout_sec: 60, cpu_limit: 1, mem_limit_mb: 512, pids_limit: 128 };
@@ -47,6 +49,18 @@ const text = (max: number) =>
     .max(max)
     .pattern(/\0/, { invert: true })
     .messages({ 'string.pattern.invert.base': '{#label} must not contain a NUL character' });
+
+/** Longest spec.name: a list row on the board, not a description. */
+export const MAX_NAME_LENGTH = 100;
+
+/**
+ * Printable text: no control characters (C0, DEL, C1) and no invisible formatting (zero-width
+ * characters, line and paragraph separators, bidirectional overrides that would make a name on
+ * the board read as another). Written without Unicode property escapes, so the pattern means
+ * the same in the OpenAPI document to any validator.
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const PRINTABLE = /^[^\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+$/;
 
 const bytesOf = (strings: string[]) => strings.reduce((n, s) => n + Buffer.byteLength(s) + 1, 0);
 
@@ -145,6 +159,33 @@ export function specSchema({
       })
       .description(`extra environment for the program (at most ${MAX_ENV_BYTES} bytes in all)`)
       .example({}),
+    // Only the form is checked here; where it leads (DNS, address ranges) is checked at
+    // submission by vetCallbackUrl, which needs the network.
+    callback_url: Joi.string()
+      .max(MAX_CALLBACK_URL_LENGTH)
+      .uri({ scheme: ['http', 'https'] })
+      .messages({
+        'string.uriCustomScheme': 'callback_url must be an http or https URL',
+        'string.uri': 'callback_url must be an http or https URL',
+      })
+      .description(
+        "POSTed the job's final view, signed (X-Job-Runner-Signature), when the job ends; never to a private, loopback or link-local address",
+      )
+      .example('https://example.com/hooks/job-runner')
+      // joi-to-swagger does not render uri() with schemes; clients still learn it is a URI.
+      .meta({ swagger: { format: 'uri' } }),
+    name: Joi.string()
+      .trim()
+      .min(1)
+      .max(MAX_NAME_LENGTH)
+      .pattern(PRINTABLE)
+      .messages({
+        'string.pattern.base': 'name must be printable text (no control or invisible characters)',
+      })
+      .description(
+        `the job's name on the admin board (at most ${MAX_NAME_LENGTH} characters); default: the entry and the runtime`,
+      )
+      .example('nightly sales report'),
   })
     .prefs({ abortEarly: false, errors: { wrap: { label: false } } })
     .meta({ className: 'JobSpec' });

@@ -9,6 +9,15 @@ import { scrubSecrets } from '../secrets/redact';
 /** The job's error when net_policy outbound cannot be honoured safely. */
 export const OUTBOUND_UNAVAILABLE = 'outbound network unavailable';
 
+/** The job's error when its own files did not fit the space its spec gives them. */
+export const FILES_DO_NOT_FIT = 'files do not fit';
+
+/**
+ * tar's words when the job's files outgrow their tmpfs: the job's size (its files, its
+ * mem_limit_mb) is the cause, and another attempt would fail the same way.
+ */
+const NO_ROOM = /No space left on device|Disk quota exceeded|File too large/i;
+
 export type FailureKind =
   /** The job cannot run here as asked: it fails for good, saying why (never retried). */
   | { kind: 'refused'; error: string; note: string }
@@ -31,5 +40,13 @@ export function classifyFailure(err: unknown, secrets: Record<string, string>): 
   );
   if (err instanceof SandboxPlatformError && err.code === SandboxErrorCode.EngineUnreachable)
     return { kind: 'engine-down', reason };
+  // What submission checks miss but the user's own settings still cause: the user's failure,
+  // said plainly, not a platform error retried JOB_ATTEMPTS times.
+  if (
+    err instanceof SandboxPlatformError &&
+    err.code === SandboxErrorCode.FilesNotCopied &&
+    NO_ROOM.test(err.message)
+  )
+    return { kind: 'refused', error: FILES_DO_NOT_FIT, note: reason };
   return { kind: 'platform', reason };
 }

@@ -1,5 +1,6 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from '@job-runner/logger';
+import type { SandboxInventory } from '@job-runner/sandbox';
 import { PlatformFailureError } from '../errors/platform-failure-error';
 import type { LogStore } from '../logs/log-store';
 import { startsOf, tryOf } from '../queue/attempts';
@@ -11,6 +12,7 @@ import { handBack } from './hand-back';
 import { note } from './job-note';
 import { prepareRun, type PrepareDeps } from './prepare-run';
 import { emptySummary, failForGood, recordOutcome } from './record-outcome';
+import { removeEarlierAttempts } from './remove-earlier-attempts';
 import { runWithLogs, type RunDeps } from './run-with-logs';
 
 export interface JobProcessorDeps extends PrepareDeps, RunDeps {
@@ -19,6 +21,8 @@ export interface JobProcessorDeps extends PrepareDeps, RunDeps {
   logger: Logger;
   /** Told when the engine is away (the worker stops taking jobs until it is back). */
   onEngineDown?: (reason: string) => void;
+  /** The engine's sandboxes: a rerun first removes its earlier attempts' (absent: local runner). */
+  inventory?: SandboxInventory;
 }
 
 /**
@@ -50,6 +54,18 @@ export function createJobProcessor(deps: JobProcessorDeps) {
             'rerun from the start: the previous run was interrupted (its worker stopped or died)',
           ),
         );
+      if (startsOf(job) > 1 && deps.inventory) {
+        // An earlier attempt's sandbox may still run the program (its worker was killed): it
+        // goes before this one starts, so the program never runs twice at once.
+        const removed = await removeEarlierAttempts(deps.inventory, jobId);
+        if (removed > 0) {
+          log.warn('removed the sandbox of an earlier attempt', { sandboxes: removed });
+          await deps.logs.append(
+            jobId,
+            note('a sandbox of an earlier attempt was still there: removed before this run'),
+          );
+        }
+      }
 
       const prepared = await prepareRun(job, deps);
       if (prepared.kind === 'canceled') {

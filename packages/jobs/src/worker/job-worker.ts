@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
 import type { SandboxInventory, SandboxRunner } from '@job-runner/sandbox';
+import { announceEnds } from '../callbacks/announce-ends';
+import { CallbackWorker } from '../callbacks/callback-worker';
 import { JobFiles } from '../files/job-files';
 import { LogStore } from '../logs/log-store';
 import { STALLED_REASON } from '../queue/bullmq-internals';
@@ -46,6 +48,8 @@ export class JobWorker {
   private readonly subscriber: Redis;
   private readonly log: Logger;
   private queue?: Queue<JobData>;
+  /** Delivers job-end callbacks, beside the jobs and never in their way. */
+  private callbacks?: CallbackWorker;
   private upkeep?: WorkerUpkeep;
   /** Set while the Docker engine does not answer: the worker takes no job meanwhile. */
   private engineDown: Promise<void> | null = null;
@@ -86,7 +90,14 @@ export class JobWorker {
     const logs = new LogStore(this.connection, keyBase(config.queueName));
     const queue = createQueue(config.queueName, this.connection, config.retry, config.retention);
     this.queue = queue;
-    const processor = createJobProcessor({
+    const callbacks = new CallbackWorker({
+      config,
+      connection: this.connection,
+      jobs: queue,
+      logger: this.log,
+    });
+    this.callbacks = callbacks;
+    const runJob = createJobProcessor({
       runner: this.runner,
       files,
       logs,
@@ -98,7 +109,10 @@ export class JobWorker {
       isCanceled: async (job) =>
         Boolean((await Job.fromId<JobData>(queue, String(job.id)))?.data.canceled),
       onEngineDown: (reason) => this.onEngineDown(reason),
+      inventory: this.opts.inventory,
     });
+    // Every end this worker makes queues its callback (when the job has one) as it is recorded.
+    const processor = announceEnds(runJob, (job) => callbacks.announce(job));
     this.upkeep = new WorkerUpkeep({
       config,
       workerId: this.id,
@@ -114,6 +128,7 @@ export class JobWorker {
     });
     // Registered (and dead workers' sandboxes reaped) before the first job is taken.
     await this.upkeep.start();
+    await callbacks.start();
     // Subscribing only once ready keeps SUBSCRIBE out of the connection's own set-up commands.
     if (this.subscriber.status !== 'ready') {
       await new Promise<void>((resolve) => this.subscriber.once('ready', () => resolve()));
@@ -135,6 +150,8 @@ export class JobWorker {
     this.worker.on('failed', (job, err) => {
       // A job failed for stalling never reached a processor: its log still needs its end.
       if (job && err.message === STALLED_REASON) {
+        // Failed without reaching a processor, so announceEnds did not see this end either.
+        void callbacks.announce(job);
         const id = String(job.id);
         void logs
           .append(id, note('platform error: its worker died while running it, too often'))
@@ -208,6 +225,7 @@ export class JobWorker {
   async close(): Promise<void> {
     this.closing = true;
     await this.worker?.close();
+    await this.callbacks?.close();
     await this.engineDown;
     await this.runner.close?.();
     await this.upkeep?.stop();

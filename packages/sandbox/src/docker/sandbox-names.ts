@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 
 /** On every sandbox this platform makes; its value is the sandbox's role. */
 export const SANDBOX_LABEL = 'job-runner.sandbox';
-export type SandboxRole = 'job' | 'pool';
+export type SandboxRole = 'job' | 'pool' | 'probe';
 
 const JOB_PREFIX = 'jr-job-';
 const rand = () => randomBytes(4).toString('hex');
@@ -18,6 +18,9 @@ export const jobSandboxName = (jobId: string): string => `${JOB_PREFIX}${jobId}-
 
 /** The name of a sandbox waiting in a pool. */
 export const poolSandboxName = (): string => `jr-pool-${rand()}${rand()}`;
+
+/** The name of a short-lived sandbox that reports what a runtime image holds. */
+export const probeSandboxName = (): string => `jr-probe-${rand()}${rand()}`;
 
 /** The engine's name filter that finds every sandbox of a job (a substring match). */
 export const jobNameFilter = (jobId: string): string => `${JOB_PREFIX}${jobId}--`;

@@ -12,6 +12,8 @@ export const SandboxErrorCode = {
   FilesNotCopied: 'FILES_NOT_COPIED',
   /** net_policy outbound cannot be honoured safely on this worker. */
   OutboundUnavailable: 'OUTBOUND_UNAVAILABLE',
+  /** A runtime image's probe did not report what it holds (no Python, too slow, bad output). */
+  ProbeFailed: 'PROBE_FAILED',
 } as const;
 
 export type SandboxErrorCode = (typeof SandboxErrorCode)[keyof typeof SandboxErrorCode];
