@@ -371,6 +371,16 @@ print("made")
     const res = await fetch(`${server.url}/jobs/${job.id}/artifacts/partial.txt`);
     expect(await res.text()).toBe('checkpoint');
   });
+
+  it('13b. a job killed for its memory keeps what it wrote before', async () => {
+    const { job } = await client.run(
+      'import os\nopen(os.path.join(os.environ["JOB_OUTPUT_DIR"], "partial.txt"), "w").write("before the fall")\nprint("written", flush=True)\nhog = []\nwhile True:\n    hog.append(bytearray(16 * 1024 * 1024))',
+      { mem_limit_mb: 96 },
+    );
+    expect(job).toMatchObject({ status: 'failed', error: 'oom', artifacts: ['partial.txt'] });
+    const res = await fetch(`${server.url}/jobs/${job.id}/artifacts/partial.txt`);
+    expect(await res.text()).toBe('before the fall');
+  });
 });
 
 /** Collection with a deadline of its own, and a cancel in the middle of it. */

@@ -101,8 +101,10 @@ export class JobService {
     this.queueEvents.on('error', (err) =>
       this.logger.warn('queue events error', { error: err.message }),
     );
-    // Every sync request waiting on a job listens here for as long as it waits.
+    // Every sync request waiting on a job listens here, and on the queue's `closing`, for as long
+    // as it waits (BullMQ's waitUntilFinished).
     this.queueEvents.setMaxListeners(0);
+    this.queue.setMaxListeners(0);
     await this.queueEvents.waitUntilReady();
     this.followerConnection = redisConnection(this.config.redisUrl, 'api-log-follower');
     this.follower = new LogFollower(this.logs, this.followerConnection, this.connection);
