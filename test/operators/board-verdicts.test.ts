@@ -56,7 +56,8 @@ describeDocker('the admin board tells verdicts, not crashes', () => {
   };
 
   /** The job page of the board in Chromium, as an operator sees it (its Error tab open). */
-  const boardPage = async (id: string): Promise<Page> => {
+  /** The board's page of a job, on its Error tab, once that tab shows `shows`. */
+  const boardPage = async (id: string, shows: string): Promise<Page> => {
     browser ??= await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
@@ -67,8 +68,17 @@ describeDocker('the admin board tells verdicts, not crashes', () => {
     });
     const page = await context.newPage();
     await page.goto(`${server.url}/admin/queues/queue/${server.config.queueName}/${id}`);
-    await page.getByRole('tab', { name: /error/i }).click();
-    return page;
+    // The board re-renders the job as it polls, and a render can land back on another tab:
+    // choose the Error tab again until what it shows is there.
+    for (let tries = 1; ; tries++) {
+      await page.getByRole('tab', { name: /error/i }).click();
+      try {
+        await page.getByText(shows).first().waitFor({ timeout: 3000 });
+        return page;
+      } catch (err) {
+        if (tries === 5) throw err;
+      }
+    }
   };
 
   it('shows a user failure as its verdict and exit code, no stack, under its given name', async () => {
@@ -96,7 +106,7 @@ describeDocker('the admin board tells verdicts, not crashes', () => {
       .jobs.find((j) => j.id === job.id);
     expect(listed).toMatchObject({ failedReason: 'non-zero exit (exit code 3)', stacktrace: [] });
 
-    const page = await boardPage(job.id);
+    const page = await boardPage(job.id, 'non-zero exit (exit code 3)');
     const text = await page.locator('body').innerText();
     expect(text).toContain('nightly sales report');
     expect(text).toContain('non-zero exit (exit code 3)');
@@ -143,7 +153,7 @@ describeDocker('the admin board tells verdicts, not crashes', () => {
     expect(shown.failedReason).toBe(job.error);
     expect(shown.stacktrace.join('\n')).toMatch(/PlatformFailureError: platform error: .*\n\s+at /);
 
-    const page = await boardPage(job.id);
+    const page = await boardPage(job.id, 'PlatformFailureError');
     const text = await page.locator('body').innerText();
     expect(text).toContain('PlatformFailureError');
     if (SCREENSHOTS) {
