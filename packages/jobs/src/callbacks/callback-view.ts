@@ -12,9 +12,16 @@ export interface CallbackView {
   url: string;
 }
 
+const pending = (url: string): CallbackView => ({
+  status: 'pending',
+  attempts: 0,
+  last_error: null,
+  url,
+});
+
 /** What a job with a callback shows before its delivery exists (it has not ended yet). */
 export const pendingCallback = (url: string | undefined): CallbackView | null =>
-  url ? { status: 'pending', attempts: 0, last_error: null, url } : null;
+  url ? pending(url) : null;
 
 /**
  * The callback's state, read from its delivery job's own BullMQ record (state, attemptsMade,
@@ -25,7 +32,7 @@ export function callbackView(
   delivery: Job<CallbackData> | undefined,
   state: JobState | 'unknown',
 ): CallbackView {
-  if (!delivery) return { status: 'pending', attempts: 0, last_error: null, url };
+  if (!delivery) return pending(url);
   return {
     status: state === 'completed' ? 'delivered' : state === 'failed' ? 'failed' : 'pending',
     attempts: delivery.attemptsMade,
