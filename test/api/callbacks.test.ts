@@ -1,15 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Client, type JobViewBody } from '../helpers/client';
 import { describeDocker } from '../helpers/docker';
 import { eventually } from '../helpers/eventually';
 import { freePort } from '../helpers/free-port';
 import { startTestServer, type TestServer } from '../helpers/test-server';
+
+const execFileAsync = promisify(execFile);
 
 const SECRET = 'callback-test-secret-0123456789';
 
@@ -333,40 +336,40 @@ describeDocker('signed callbacks when a job ends', () => {
         SIG: String(delivery.headers['x-job-runner-signature']),
         SECRET: secret,
       });
-      const node = (secret: string) =>
-        execFileSync(
-          process.execPath,
-          [
-            '-e',
-            `${readmeRecipe('js')}
+      // Run without blocking this process' event loop: the server under test lives in it, and a
+      // blocked loop lets its keep-alive timers fire late, on a request already sent.
+      const node = async (secret: string) =>
+        (
+          await execFileAsync(
+            process.execPath,
+            [
+              '-e',
+              `${readmeRecipe('js')}
 const raw = require('node:fs').readFileSync(process.env.RAW);
 process.stdout.write(String(verifyJobRunner(raw, process.env.SIG, process.env.SECRET)));`,
-          ],
-          {
-            env: env(secret),
-          },
-        ).toString();
-      expect(node(SECRET)).toBe('true');
-      expect(node('not-the-secret-at-all')).toBe('false');
+            ],
+            { env: env(secret) },
+          )
+        ).stdout;
+      expect(await node(SECRET)).toBe('true');
+      expect(await node('not-the-secret-at-all')).toBe('false');
       // Python is not among the platform's own needs: checked where the machine has it.
       if (spawnSync('python3', ['--version']).status !== 0) return;
-      const python = (secret: string) =>
-        execFileSync(
-          'python3',
-          [
-            '-c',
-            `${readmeRecipe('python')}
+      const python = async (secret: string) =>
+        (
+          await execFileAsync(
+            'python3',
+            [
+              '-c',
+              `${readmeRecipe('python')}
 import os
 print(verify_job_runner(open(os.environ["RAW"], "rb").read(), os.environ["SIG"], os.environ["SECRET"]))`,
-          ],
-          {
-            env: env(secret),
-          },
-        )
-          .toString()
-          .trim();
-      expect(python(SECRET)).toBe('True');
-      expect(python('not-the-secret-at-all')).toBe('False');
+            ],
+            { env: env(secret) },
+          )
+        ).stdout.trim();
+      expect(await python(SECRET)).toBe('True');
+      expect(await python('not-the-secret-at-all')).toBe('False');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

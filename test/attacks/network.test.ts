@@ -12,7 +12,7 @@ import {
   egressNames,
 } from '@job-runner/sandbox';
 import { describeDocker } from '../helpers/docker';
-import { Client } from '../helpers/client';
+import { Client, type JobViewBody } from '../helpers/client';
 import {
   expectNextJobSucceeds,
   expectNoContainerLeft,
@@ -238,11 +238,25 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
       ];
       // The positive control: an address on the internet (as the sandbox sees it), served here.
       const allowed: [string, number] = [FakePublicHost.ADDRESS, 80];
-      const { job, logs } = await client.run(probeScript([allowed, ...targets]), {
-        net_policy: 'outbound',
-        timeout_sec: 120,
-      });
-      expect(job.status).toBe('succeeded');
+      // Run up to three times until the control answers: the host's path to the stand-ins
+      // can blink while tests beside this file reshape the host's network (see above). Every
+      // run's blocked targets are checked all the same, and a dead outbound network still fails.
+      let job!: JobViewBody;
+      let logs = '';
+      for (let run = 0; run < 3; run++) {
+        ({ job, logs } = await client.run(probeScript([allowed, ...targets]), {
+          net_policy: 'outbound',
+          timeout_sec: 120,
+        }));
+        expect(job.status).toBe('succeeded');
+        const seen = results(logs);
+        for (const [h, p] of targets)
+          expect([`${h}:${p}`, seen[`${h}:${p}`]]).toEqual([
+            `${h}:${p}`,
+            expect.stringMatching(REFUSED),
+          ]);
+        if (seen[allowed.join(':')] === 'ok') break;
+      }
       // Outbound never comes from the pool: a pooled sandbox has no network, and a network
       // cannot be added to a running one safely. It is made for its job (the cold path).
       expect(job.sandbox).toBe('cold');

@@ -269,10 +269,37 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       };
     } catch (err) {
       if (req.signal?.aborted) return canceledResult();
-      throw err;
+      throw await this.engineGoing(err);
     } finally {
       leave();
       this.release(box);
+    }
+  }
+
+  /**
+   * A stopping engine kills every container first and only then stops answering: a run it
+   * interrupts fails as "the engine failed" while it still answers. An engine that stops
+   * answering within a few seconds of such a failure was going away, and the run is counted as
+   * lost to the outage (handed back, no attempt spent); else the failure stands as it was.
+   */
+  private async engineGoing(err: unknown): Promise<unknown> {
+    if (!(err instanceof SandboxPlatformError) || err.code !== SandboxErrorCode.EngineFailed)
+      return err;
+    const until = now() + ENGINE_GOING_WATCH_MS;
+    for (;;) {
+      try {
+        // An engine that hangs rather than refuses proves nothing either way: watch on.
+        await Promise.race([this.docker.ping(), new Promise((r) => setTimeout(r, 1000).unref())]);
+      } catch (pingErr) {
+        if (isEngineUnreachable(pingErr))
+          return new SandboxPlatformError(
+            SandboxErrorCode.EngineUnreachable,
+            `the Docker engine went away during the run (${err.message})`,
+            { cause: err },
+          );
+      }
+      if (now() >= until) return err;
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 
@@ -549,6 +576,10 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
         return { verdict: null, report, artifacts, durationMs: 0 };
       }
       if (req.signal?.aborted || cut.signal.aborted) return null;
+      // No report: an exec with no room to start (the program's doing), or the engine stopping
+      // the container under us (it kills the processes first, then answers as it goes away).
+      // Only a container that stays up tells the first apart; the second is the platform's.
+      await box.confirmRunning('collect the artifacts');
       // The exec could not run at all: the whole container goes, and its output with it.
       await box.kill();
       notice('no artifacts collected: the sandbox had to be killed whole to stop the program');
@@ -566,6 +597,9 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
 }
 
 const noop = () => undefined;
+
+/** How long an engine that failed a run is watched for going away (see engineGoing). */
+const ENGINE_GOING_WATCH_MS = 3000;
 
 /** The engine says the container is not running (it stopped, or was removed, under us). */
 const isNotRunning = (err: unknown) =>

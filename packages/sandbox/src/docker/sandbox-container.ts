@@ -19,6 +19,9 @@ export const SUPERVISOR_USER = `${SANDBOX_UID}:${SANDBOX_UID}`;
  * its stdin. It may sit in a pool before a job takes it; it is used for one job only and then
  * removed.
  */
+/** When a container is looked at to confirm it is still up: at once, then twice more. */
+const CONFIRM_WATCH_MS = [0, 400, 800];
+
 export class SandboxContainer {
   /** Settles when PID 1's stdio closes: the files are in, or the container is gone. */
   private readonly stdioClosed: Promise<void>;
@@ -186,6 +189,30 @@ export class SandboxContainer {
       // tar has read the archive's end (or given up): nothing more is owed to the sandbox.
       archive.unpipe(this.stdio);
       this.stdio.destroy();
+    }
+  }
+
+  /**
+   * Throws a platform error unless the container stays running over a short watch (the
+   * engine's own record of a stop lags the processes' end by a moment): a run that lost its
+   * processes to the engine (stopping, restarting) is the platform's failure, not the program's.
+   */
+  async confirmRunning(what: string): Promise<void> {
+    for (const waitMs of CONFIRM_WATCH_MS) {
+      if (waitMs) await new Promise((r) => setTimeout(r, waitMs));
+      let running: boolean;
+      try {
+        running = (await this.container.inspect()).State.Running;
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404)
+          throw platformError(`${what} (checking the sandbox)`, err);
+        running = false;
+      }
+      if (!running)
+        throw new SandboxPlatformError(
+          SandboxErrorCode.EngineFailed,
+          `the sandbox stopped under the program while trying to ${what}`,
+        );
     }
   }
 
