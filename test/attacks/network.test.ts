@@ -239,8 +239,9 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
       // The positive control: an address on the internet (as the sandbox sees it), served here.
       const allowed: [string, number] = [FakePublicHost.ADDRESS, 80];
       // Run up to three times until the control answers: the host's path to the stand-ins
-      // can blink while tests beside this file reshape the host's network (see above). Every
-      // run's blocked targets are checked all the same, and a dead outbound network still fails.
+      // can blink while tests beside this file reshape the host's network (see above), and the
+      // stand-in has been seen gone. Every run's blocked targets are checked all the same, and
+      // a dead outbound network still fails.
       let job!: JobViewBody;
       let logs = '';
       for (let run = 0; run < 3; run++) {
@@ -256,6 +257,10 @@ print("routes", len(open("/proc/net/route").read().strip().split("\\n")) - 1)
             expect.stringMatching(REFUSED),
           ]);
         if (seen[allowed.join(':')] === 'ok') break;
+        // Refused outright (a reset) means nothing listened: the stand-in itself went away
+        // beside the other tests. It is made anew; a firewall that blocks it still fails.
+        internet.stop();
+        await internet.start();
       }
       // Outbound never comes from the pool: a pooled sandbox has no network, and a network
       // cannot be added to a running one safely. It is made for its job (the cold path).

@@ -215,7 +215,7 @@ print("made")
   });
 
   it('6. only ids of the API’s own form name a job: BullMQ’s keys are out of reach', async () => {
-    const meta = `${keyBase(server.config.queueName)}:meta`;
+    const meta = `${keyBase(redis, server.config.queueName)}:meta`;
     const metaBefore = await redis.hgetall(meta);
     for (const id of ['meta', 'jr:workers', 'events', 'id', 'completed', 'wait', 'stalled-check']) {
       for (const [method, p] of [

@@ -19,6 +19,8 @@ describe('compose.yaml', () => {
     REDIS_URL: 'redis://redis:6379',
     JOB_DATA_DIR: '/data',
     DOCKER_HOST: "''",
+    DOCKER_TLS_VERIFY: "'0'",
+    DOCKER_CERT_PATH: "''",
     INLINE_WORKER: "'0'",
   };
   /** Where compose's default differs from the schema's, on purpose. */

@@ -11,6 +11,7 @@ import { OwnRedis } from './operator';
 export interface TestServer extends RunningServer {
   config: Config;
   dataDir: string;
+  /** REDIS_URL: the suite's Redis (or the server's own); unused on a cluster (see below). */
   redisUrl: string;
 }
 
@@ -24,7 +25,9 @@ export interface TestServerOptions {
 
 /**
  * The real server on an ephemeral port, against the suite's private Redis, with a queue and a
- * data directory of its own so test files never see each other's jobs.
+ * data directory of its own so test files never see each other's jobs. `env` may put it on a
+ * Redis Cluster instead: `{ REDIS_CLUSTER_NODES: cluster.nodes }` (see RedisCluster); REDIS_URL
+ * still names the suite's Redis then, which the server must leave untouched.
  */
 export async function startTestServer(
   env: Record<string, string> = {},

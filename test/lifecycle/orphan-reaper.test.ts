@@ -9,6 +9,7 @@ import {
   createQueue,
   Janitor,
   JobFiles,
+  LocalFileStore,
   LogStore,
   OrphanReaper,
   WORKER_LABEL,
@@ -91,11 +92,12 @@ describe('the janitor', () => {
     const queue = createQueue(queueName, redis, { attempts: 1, backoffMs: 0 });
     const files = new JobFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'janitor-')));
     await files.init();
-    const logs = new LogStore(redis, keyBase(queueName));
+    const logs = new LogStore(redis, keyBase(redis, queueName));
     const janitor = new Janitor({
       queue,
       redis,
-      files,
+      files: new LocalFileStore(files),
+      local: files,
       logs,
       retention: { completedAgeSec: 60, completedCount: 10, failedAgeSec: 60, failedCount: 10 },
       logger,

@@ -102,7 +102,7 @@ describeDocker('the admin board, read-only (the default)', () => {
     expect(shown.job.progress.phase).toBe('finished');
 
     // Not in Redis at all: BullMQ's own hash of the job holds no value.
-    const hash = await redis.hgetall(`${keyBase(server.config.queueName)}:${job.id}`);
+    const hash = await redis.hgetall(`${keyBase(redis, server.config.queueName)}:${job.id}`);
     expect(JSON.stringify(hash)).not.toContain(SECRET);
 
     // The Logs tab: the last BOARD_LOG_LINES lines, the secret scrubbed.
@@ -118,7 +118,7 @@ describeDocker('the admin board, read-only (the default)', () => {
       env: { API_TOKEN: secret },
     });
     expect(logs).toBe(`${secret.length}\n`);
-    const dump = await dumpRedis(redis, `${keyBase(server.config.queueName)}:*`);
+    const dump = await dumpRedis(redis, `${keyBase(redis, server.config.queueName)}:*`);
     expect(dump).toContain(job.id);
     expect(dump).toContain(`:logs:${job.id}`);
     expect(dump).not.toContain(secret);
@@ -156,7 +156,7 @@ describeDocker('the admin board, read-only (the default)', () => {
         JSON.stringify(job),
         logs,
         boardJob,
-        await dumpRedis(redis, `${keyBase(q)}:*`),
+        await dumpRedis(redis, `${keyBase(redis, q)}:*`),
       ])
         expect(text).not.toContain(image.name);
     } finally {

@@ -9,7 +9,7 @@ runProcess({
   name: 'api',
   async start(config, logger) {
     const redis = await resolveRedis(config, logger);
-    await waitForRedis(config.redisUrl);
+    await waitForRedis(config);
     if (config.inlineWorker && config.useDocker) await ensureExecImage(config, logger);
     const server = await startServer({ config, logger });
     return {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { startWorker } from '@job-runner/bootstrap';
 import type { Config } from '@job-runner/config';
-import { JobService, redactRedisUrl, type JobWorker } from '@job-runner/jobs';
+import { JobService, redisAddress, type JobWorker } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { createApp } from './create-app';
 import { startOperations, type Operations } from './ops/operations';
@@ -70,7 +70,7 @@ export async function startServer({ config, logger }: StartServerOptions): Promi
   const { port } = server.address() as AddressInfo;
   const local = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info(`listening on ${config.host}:${port} (http://${local}:${port})`, {
-    redis: redactRedisUrl(config.redisUrl),
+    redis: redisAddress(config),
     inlineWorker: config.inlineWorker,
   });
   const stop = async (stopWorker: (w: JobWorker) => Promise<void>) => {

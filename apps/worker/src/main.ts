@@ -5,7 +5,7 @@ import { waitForRedis } from '@job-runner/jobs';
 runProcess({
   name: 'worker',
   async start(config, logger) {
-    await waitForRedis(config.redisUrl);
+    await waitForRedis(config);
     const worker = await startWorker(config, logger);
     // For an API with no engine of its own (compose): what this worker's images hold. In the
     // background: a probe is a short container run, and jobs need not wait for it.

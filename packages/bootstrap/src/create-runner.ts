@@ -27,7 +27,7 @@ export function createRunner(config: Config, labels: Record<string, string> = {}
     };
   }
   const runner = new DockerRunner({
-    dockerHost: config.dockerHost || undefined,
+    engine: config.docker,
     maxArtifacts: config.output.maxArtifacts,
     maxArtifactBytes: config.output.maxArtifactBytes,
     collectTimeoutSec: config.output.collectTimeoutSec,

@@ -12,7 +12,7 @@ import { runtimeImages } from './start-worker';
 export async function publishRuntimeFacts(config: Config, logger: Logger): Promise<void> {
   const probe = createRuntimeProbe(config);
   if (!probe) return;
-  const redis = redisConnection(config.redisUrl, 'worker-runtime-facts');
+  const redis = redisConnection(config, 'worker-runtime-facts');
   try {
     const store = new RuntimeFactsStore(redis, config.queueName);
     for (const image of runtimeImages(config)) {

@@ -1,6 +1,7 @@
 import type { Config } from '@job-runner/config';
 import { JobWorker, newWorkerId, WORKER_LABEL } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
+import { isTcpEndpoint } from '@job-runner/sandbox';
 import { createRunner } from './create-runner';
 import { SandboxNotReadyError } from './sandbox-not-ready-error';
 
@@ -16,6 +17,11 @@ export const runtimeImages = (config: Config): string[] => [
  */
 export async function startWorker(config: Config, logger: Logger): Promise<JobWorker> {
   const id = newWorkerId();
+  // Allowed, as the docker CLI allows it, but anyone who reaches that port is root on its host.
+  if (config.useDocker && isTcpEndpoint(config.docker) && !config.docker.tlsVerify)
+    logger.warn('the Docker engine is reached over plain TCP: set DOCKER_TLS_VERIFY=1', {
+      dockerHost: config.docker.host,
+    });
   const { runner, inventory } = createRunner(config, { [WORKER_LABEL]: id });
   const failed = (await runner.check(runtimeImages(config))).filter((c) => !c.ok);
   if (failed.length) throw new SandboxNotReadyError(failed);

@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { parseCorsOrigins } from './cors-origins';
 import { MAX_TIMEOUT_SEC } from './limits';
+import { parseRedisNodes } from './redis-nodes';
 
 const MiB = 1024 * 1024;
 const flag = () => Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off');
@@ -30,6 +31,30 @@ export const envVariables = {
     .description(
       'Redis for the queue and logs; empty: localhost:6379, or a private redis-server that npm start launches',
     ),
+  REDIS_CLUSTER_NODES: Joi.string()
+    .allow('')
+    .default('')
+    .custom((v: string, h) => {
+      try {
+        parseRedisNodes(v);
+        return v;
+      } catch (err) {
+        return h.message({ custom: (err as Error).message });
+      }
+    })
+    // The nodes are reached without a password or TLS: refused rather than silently less safe
+    // than the REDIS_URL the operator wrote.
+    .when('REDIS_URL', {
+      // rediss://, user:password@, or ioredis' ?password= and ?tls= options.
+      is: Joi.string().pattern(/^rediss:|^redis:\/\/[^/]*@|[?&](password|tls)=/),
+      then: Joi.valid('').messages({
+        'any.only':
+          'cannot be used with a REDIS_URL that has a password or rediss://: cluster nodes are reached without either (not supported yet)',
+      }),
+    })
+    .description(
+      'comma-separated host:port of Redis Cluster nodes (some suffice, the others are found); set: every Redis use goes to the cluster and REDIS_URL is not used (no password or TLS yet)',
+    ),
   JOB_DATA_DIR: Joi.string()
     .default('./data')
     .description('where job files (code, inputs, artifacts) are kept'),
@@ -39,8 +64,23 @@ export const envVariables = {
     .description('0: run code as a plain child process (development only, NOT sandboxed)'),
   DOCKER_HOST: Joi.string()
     .allow('')
+    .pattern(/^(unix:\/\/\S*|tcp:\/\/[^/\s]+\/?)$/)
+    .messages({ 'string.pattern.base': 'must be unix:///path/to/docker.sock or tcp://host:port' })
     .default('')
-    .description('Docker engine address; empty: the local socket'),
+    .description(
+      'Docker engine address: unix:///path/docker.sock or tcp://host:port (plain TCP without DOCKER_TLS_VERIFY=1 gives root on that host to anyone who reaches the port); empty: the local socket',
+    ),
+  DOCKER_TLS_VERIFY: flag()
+    .default(false)
+    .description(
+      "1: TLS to a tcp:// DOCKER_HOST, the engine's certificate checked against ca.pem and ours presented, as docker --tlsverify",
+    ),
+  DOCKER_CERT_PATH: Joi.string()
+    .allow('')
+    .default('')
+    .description(
+      'directory of ca.pem, cert.pem and key.pem for DOCKER_TLS_VERIFY=1; empty: ~/.docker, as for the docker CLI',
+    ),
   JOB_RUN_IMAGE: Joi.string()
     .default('job-runner-exec:latest')
     .description('sandbox image of the default runtime'),
@@ -264,6 +304,48 @@ export const envVariables = {
     .description(
       'comma-separated host or host:port that callbacks may reach even at a private, loopback or own address',
     ),
+  FILE_STORE: Joi.string()
+    .valid('local', 's3')
+    .default('local')
+    .description(
+      'where job files live: local (JOB_DATA_DIR, shared by the API and workers) or s3 (an S3-compatible bucket; no shared disk)',
+    ),
+  S3_ENDPOINT: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow('')
+    .default('')
+    .description("S3 API address (MinIO, Ceph, R2...); empty: AWS's own for S3_REGION"),
+  S3_BUCKET: Joi.string()
+    .allow('')
+    .pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .default('')
+    .description('bucket of job files with FILE_STORE=s3 (it must exist)'),
+  S3_REGION: Joi.string().default('us-east-1').description('region of the bucket'),
+  S3_ACCESS_KEY_ID: Joi.string()
+    .allow('')
+    .default('')
+    .description(
+      "access key id; empty: the AWS SDK's own chain (environment, profile, instance role)",
+    ),
+  S3_SECRET_ACCESS_KEY: Joi.string()
+    .allow('')
+    .default('')
+    .description('secret access key that goes with S3_ACCESS_KEY_ID'),
+  S3_FORCE_PATH_STYLE: flag()
+    .default(false)
+    .description(
+      '1: bucket in the path (http://host/bucket/key), as MinIO and most self-hosted stores want',
+    ),
+  JOB_SECRETS_KEY: Joi.string()
+    .allow('')
+    .pattern(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/)
+    .messages({
+      'string.pattern.base': 'must be 32 bytes: 64 hex digits, or 44 characters of base64',
+    })
+    .default('')
+    .description(
+      "32-byte key (64 hex digits or base64) sealing each job's spec.env values with AES-256-GCM, the same in every process; required with FILE_STORE=s3",
+    ),
 };
 
 /** Variables with no default: absent unless the operator sets them. */
@@ -278,6 +360,17 @@ export type EnvValues = {
 };
 
 export const envSchema = Joi.object(envVariables)
+  .when(Joi.object({ FILE_STORE: Joi.valid('s3').required() }).unknown(), {
+    then: Joi.object({
+      S3_BUCKET: Joi.string()
+        .required()
+        .messages({ 'any.required': 'is required with FILE_STORE=s3' }),
+      JOB_SECRETS_KEY: Joi.string().required().messages({
+        'any.required':
+          'is required with FILE_STORE=s3 (job secrets are sealed before they leave the API)',
+      }),
+    }),
+  })
   .with('ADMIN_USER', 'ADMIN_PASSWORD')
   .with('ADMIN_PASSWORD', 'ADMIN_USER')
   .unknown(true)

@@ -2,7 +2,9 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { ConfigError } from './config-error';
 import { parseCorsOrigins } from './cors-origins';
+import { dockerCertPath, dockerEndpointProblems } from './docker-endpoint-problems';
 import { envSchema, type EnvValues } from './env-schema';
+import { parseRedisNodes } from './redis-nodes';
 
 export interface LoadConfigOptions {
   /** Read `.env` from this directory (default: the current one). Set to null to skip it. */
@@ -42,6 +44,8 @@ export function loadConfig(
       }),
     );
   }
+  const problems = dockerEndpointProblems(value as EnvValues);
+  if (problems.length) throw new ConfigError(problems);
   return toConfig(value as EnvValues);
 }
 
@@ -63,10 +67,20 @@ function toConfig(v: EnvValues) {
     redisUrl: v.REDIS_URL || DEFAULT_REDIS_URL,
     /** False when REDIS_URL was empty: `npm start` may then start a private redis-server. */
     redisUrlGiven: v.REDIS_URL !== '',
+    /** REDIS_CLUSTER_NODES; when there are any, every Redis use goes to that cluster instead. */
+    redisClusterNodes: parseRedisNodes(v.REDIS_CLUSTER_NODES),
     jobDataDir: path.resolve(v.JOB_DATA_DIR),
     inlineWorker: v.INLINE_WORKER,
     useDocker: v.USE_DOCKER,
-    dockerHost: v.DOCKER_HOST,
+    /**
+     * The engine, as the docker CLI's variables say it: its address, TLS (the certificates'
+     * directory resolved, ~/.docker when unset), the same for every Docker client made.
+     */
+    docker: {
+      host: v.DOCKER_HOST,
+      tlsVerify: v.DOCKER_TLS_VERIFY,
+      certPath: dockerCertPath(v.DOCKER_CERT_PATH),
+    },
     defaultRuntime: v.DEFAULT_RUNTIME,
     /** Runtime name -> image; always holds `defaultRuntime` -> JOB_RUN_IMAGE. */
     runtimes,
@@ -159,11 +173,38 @@ function toConfig(v: EnvValues) {
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
     },
+    /** Where job files live; `s3` holds what the S3 client needs. */
+    fileStore:
+      v.FILE_STORE === 's3'
+        ? {
+            kind: 's3' as const,
+            endpoint: v.S3_ENDPOINT || undefined,
+            bucket: v.S3_BUCKET,
+            region: v.S3_REGION,
+            credentials: v.S3_ACCESS_KEY_ID
+              ? { accessKeyId: v.S3_ACCESS_KEY_ID, secretAccessKey: v.S3_SECRET_ACCESS_KEY }
+              : undefined,
+            forcePathStyle: v.S3_FORCE_PATH_STYLE,
+          }
+        : { kind: 'local' as const },
+    /** Key sealing spec.env values (32 bytes); null: they are kept in a 0600 file unsealed. */
+    secretsKey: v.JOB_SECRETS_KEY ? parseSecretsKey(v.JOB_SECRETS_KEY) : null,
   };
 }
 
+/** JOB_SECRETS_KEY as bytes: 64 hex digits, else base64 (the schema allows nothing else). */
+function parseSecretsKey(text: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+}
+
 /** Variables whose values must never be echoed, not even in a configuration error. */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'API_KEYS', 'CALLBACK_SECRET']);
+const SECRET_VARIABLES = new Set([
+  'ADMIN_PASSWORD',
+  'API_KEYS',
+  'CALLBACK_SECRET',
+  'S3_SECRET_ACCESS_KEY',
+  'JOB_SECRETS_KEY',
+]);
 
 function shown(name: string, env: Record<string, string | undefined>): string {
   if (SECRET_VARIABLES.has(name) && env[name] !== undefined) return '(hidden)';

@@ -8,6 +8,8 @@ export { OutboundUnavailableError } from './errors/outbound-unavailable-error';
 export { DockerRunner } from './docker/docker-runner';
 export type { DockerRunnerOptions } from './docker/docker-runner-options';
 export { dockerClient } from './docker/docker-client';
+export { isTcpEndpoint } from './docker/docker-endpoint';
+export type { DockerEndpoint } from './docker/docker-endpoint';
 export { SANDBOX_LABEL, jobNameFilter } from './docker/sandbox-names';
 export { LocalRunner } from './local/local-runner';
 export type { LocalRunnerOptions } from './local/local-runner';

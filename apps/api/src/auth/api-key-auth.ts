@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RedisClient } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { serviceUnavailable, tooManyRequests, unauthorized } from '../errors/http-error';
 import { setCallerKey } from './caller-key';
@@ -32,7 +32,11 @@ function presentedKey(authorization: string | undefined, xApiKey: unknown): stri
  * request against that key's own limit in Redis, so the limit holds across API processes (429
  * with Retry-After past it). Redis unreachable: 503, since nothing else would work either.
  */
-export function apiKeyAuth(opts: ApiKeyOptions, redis: Redis, logger: Logger): RequestHandler {
+export function apiKeyAuth(
+  opts: ApiKeyOptions,
+  redis: RedisClient,
+  logger: Logger,
+): RequestHandler {
   const limiter =
     opts.rateLimit > 0
       ? new RateLimiterRedis({

@@ -13,10 +13,12 @@ export interface PrivateRedis {
 /**
  * `npm start` with REDIS_URL unset (config.redisUrl is then localhost:6379): when nothing
  * answers there, starts a private redis-server child on that port (data under
- * JOB_DATA_DIR/redis) and says so.
+ * JOB_DATA_DIR/redis) and says so. Never with REDIS_CLUSTER_NODES: the cluster is the Redis then,
+ * and one missing is an error for waitForRedis to name, not a reason to start another.
  */
 export async function resolveRedis(config: Config, logger: Logger): Promise<PrivateRedis> {
   const none = { stop: () => Promise.resolve() };
+  if (config.redisClusterNodes.length > 0) return none;
   // The default URL's port (tests give another, to keep clear of a real Redis).
   const port = Number(new URL(config.redisUrl).port || 6379);
   if (config.redisUrlGiven || (await redisAnswers('127.0.0.1', port))) return none;

@@ -28,6 +28,16 @@ export const unsupportedMediaType = (message: string) =>
 export const badHeader = (header: string, message: string) =>
   new HttpError(400, 'BAD_HEADER', message, {}, {}, [header]);
 
+export const rangeNotSatisfiable = (range: string, size: number) =>
+  new HttpError(
+    416,
+    'RANGE_NOT_SATISFIABLE',
+    `range not satisfiable: ${range.slice(0, 100)} (the artifact has ${size} bytes)`,
+    { 'Content-Range': `bytes */${size}` },
+    {},
+    ['range'],
+  );
+
 export const unauthorized = (message: string, challenge: string) =>
   new HttpError(401, 'UNAUTHORIZED', message, { 'WWW-Authenticate': challenge });
 

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { create as contentDisposition } from 'content-disposition';
 import type { RequestHandler } from 'express';
+import parseRange from 'range-parser';
 import { callerKey } from '../auth/caller-key';
+import { rangeNotSatisfiable } from '../errors/http-error';
 import type { JobService } from '@job-runner/jobs';
 
 /**
@@ -20,20 +22,40 @@ const INLINE_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** GET /jobs/:id/artifacts/*name: a regular file of the job's output directory, else 404. */
+/**
+ * GET /jobs/:id/artifacts/*name: a regular file of the job's artifacts, else 404. One byte range
+ * (`Range: bytes=...`) is answered with 206 (a resumed download, a seek in a video); a range past
+ * the end is a 416; several ranges at once get the whole file, as HTTP allows.
+ */
 export function getArtifact(
   jobs: JobService,
 ): RequestHandler<{ id: string; name: string[] | string }> {
   return async (req, res) => {
     const name = Array.isArray(req.params.name) ? req.params.name.join('/') : req.params.name;
-    const { handle, size } = await jobs.openArtifact(req.params.id, name, callerKey(res));
-    // From here the handle is closed on every path: streamed to its end, the client gone, or an
-    // error (autoClose of the read stream, which owns it).
-    const stream = handle.createReadStream({ autoClose: true });
+    const artifact = await jobs.openArtifact(req.params.id, name, callerKey(res));
+    const { size } = artifact;
+    const ranges = req.headers.range ? parseRange(size, req.headers.range, { combine: true }) : -2;
+    if (ranges === -1) {
+      await artifact.close();
+      throw rangeNotSatisfiable(req.headers.range!, size);
+    }
+    // -2 (no or malformed Range), a unit other than bytes, or several ranges: the whole file.
+    const range =
+      Array.isArray(ranges) && ranges.type === 'bytes' && ranges.length === 1
+        ? ranges[0]
+        : undefined;
+    // From here the artifact is released on every path: streamed to its end, the client gone,
+    // or an error (the stream owns it).
+    const stream = artifact.read(range);
     try {
       const type = INLINE_TYPES[path.extname(name).toLowerCase()];
       res.setHeader('Content-Type', type ?? 'application/octet-stream');
-      res.setHeader('Content-Length', String(size));
+      res.setHeader('Accept-Ranges', 'bytes');
+      if (range) {
+        res.status(206);
+        res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+        res.setHeader('Content-Length', String(range.end - range.start + 1));
+      } else res.setHeader('Content-Length', String(size));
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
       // Any name (CJK, emoji, control characters): an ASCII fallback plus filename*=UTF-8''.
@@ -46,7 +68,7 @@ export function getArtifact(
       throw err;
     }
     stream.on('error', () => res.destroy());
-    // A client that leaves mid-download must not leave the file handle to the garbage collector.
+    // A client that leaves mid-download must not leave the file to the garbage collector.
     res.on('close', () => stream.destroy());
     stream.pipe(res);
   };

@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { KEY_PREFIX } from '@job-runner/jobs';
+import { keyPrefix, redisConnection, type RedisClient, type RedisTarget } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { withTimeout } from './with-timeout';
 
@@ -11,16 +10,11 @@ import { withTimeout } from './with-timeout';
  * scrape must answer "Redis is down", not hang. It reconnects by itself when Redis returns.
  */
 export async function opsConnection(
-  url: string,
+  target: RedisTarget,
   queueName: string,
   logger: Logger,
-): Promise<{ redis: Redis; queue: Queue; close(): Promise<void> }> {
-  const redis = new Redis(url, {
-    connectionName: 'api-ops',
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
+): Promise<{ redis: RedisClient; queue: Queue; close(): Promise<void> }> {
+  const redis = redisConnection(target, 'api-ops', 'fail-fast');
   let lastError = '';
   redis.on('error', (err: Error) => {
     // Once per distinct error, not on every reconnect attempt.
@@ -30,7 +24,7 @@ export async function opsConnection(
   redis.on('ready', () => (lastError = ''));
   if (redis.status !== 'ready') await withTimeout(once(redis, 'ready'), 10_000, 'Redis');
   // Reads counts and jobs for metrics; never adds anything.
-  const queue = new Queue(queueName, { connection: redis, prefix: KEY_PREFIX });
+  const queue = new Queue(queueName, { connection: redis, prefix: keyPrefix(redis) });
   queue.on('error', () => undefined);
   return {
     redis,

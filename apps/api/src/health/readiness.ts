@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import { runtimeImages } from '@job-runner/bootstrap';
-import type { WorkerRegistry } from '@job-runner/jobs';
+import type { RedisClient, WorkerRegistry } from '@job-runner/jobs';
 import type { SandboxRunner } from '@job-runner/sandbox';
 import { withTimeout } from './with-timeout';
 import { workerWarning } from './worker-census';
@@ -31,7 +30,7 @@ const CHECK_TIMEOUT_MS = 2000;
  */
 export async function checkReadiness(
   config: Config,
-  redis: Redis,
+  redis: RedisClient,
   runner: SandboxRunner | null,
   workers: WorkerRegistry,
 ): Promise<Readiness> {

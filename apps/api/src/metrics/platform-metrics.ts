@@ -1,12 +1,13 @@
 import { QueueEvents, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
-  KEY_PREFIX,
+  keyPrefix,
   redisConnection,
   startsOf,
   toJobView,
   type JobData,
+  type RedisClient,
+  type RedisTarget,
   type WorkerRegistry,
 } from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
@@ -47,7 +48,7 @@ export class PlatformMetrics {
   readonly runDuration: Histogram<'status'>;
   readonly cpuTime: Histogram<'status'>;
   private events?: QueueEvents;
-  private eventsConnection?: Redis;
+  private eventsConnection?: RedisClient;
 
   constructor(
     private readonly queue: Queue,
@@ -191,11 +192,11 @@ export class PlatformMetrics {
   }
 
   /** Starts counting job ends and waits from BullMQ's event stream (new events only). */
-  async start(redisUrl: string, queueName: string): Promise<void> {
-    this.eventsConnection = redisConnection(redisUrl, 'api-metrics-events');
+  async start(target: RedisTarget, queueName: string): Promise<void> {
+    this.eventsConnection = redisConnection(target, 'api-metrics-events');
     this.events = new QueueEvents(queueName, {
       connection: this.eventsConnection,
-      prefix: KEY_PREFIX,
+      prefix: keyPrefix(this.eventsConnection),
     });
     this.events.on('error', (err) =>
       this.logger.warn('metrics queue events error', { error: err.message }),

@@ -179,9 +179,12 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
     '/jobs/{id}/artifacts/{filename}': {
       get: guarded({
         summary: 'A file the job wrote to its output directory',
+        description:
+          'One byte range (Range: bytes=start-end, start-, -suffix) is answered with 206; several ranges get the whole file (200).',
         parameters: [
           id,
           { name: 'filename', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'range', in: 'header', required: false, schema: { type: 'string' } },
         ],
         responses: {
           200: {
@@ -190,7 +193,14 @@ export function buildOpenApi(config: Config, specSchema: Joi.ObjectSchema): Doc 
               'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
             },
           },
+          206: {
+            description: 'the bytes of the range asked for (Content-Range says which)',
+            content: {
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
           404: error('no such regular file'),
+          416: error('a range past the end (Content-Range: bytes */size)'),
         },
       }),
     },

@@ -47,7 +47,12 @@ export function jobsAuth({ config, logger, ops }: OperatorDeps): RequestHandler[
   if (keys.length === 0) return [];
   return [
     apiKeyAuth(
-      { keys, rateLimit, rateWindowSec, keyPrefix: `${keyBase(config.queueName)}:api-rate` },
+      {
+        keys,
+        rateLimit,
+        rateWindowSec,
+        keyPrefix: `${keyBase(ops.redis, config.queueName)}:api-rate`,
+      },
       ops.redis,
       logger,
     ),

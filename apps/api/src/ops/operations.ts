@@ -1,8 +1,7 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
-import { WorkerRegistry } from '@job-runner/jobs';
+import { WorkerRegistry, type RedisClient } from '@job-runner/jobs';
 import type { SandboxRunner } from '@job-runner/sandbox';
 import { opsConnection } from '../health/ops-connection';
 import { PlatformMetrics } from '../metrics/platform-metrics';
@@ -10,7 +9,7 @@ import { StreamSlots } from '../sse/stream-slots';
 
 /** What the operator surface needs beyond JobService: a fail-fast Redis and the metrics. */
 export interface Operations {
-  redis: Redis;
+  redis: RedisClient;
   /** The jobs queue, on the fail-fast connection: for reads that must not hang. */
   queue: Queue;
   metrics: PlatformMetrics;
@@ -28,10 +27,10 @@ export async function startOperations(
   logger: Logger,
   runner: SandboxRunner | null,
 ): Promise<Operations> {
-  const conn = await opsConnection(config.redisUrl, config.queueName, logger);
+  const conn = await opsConnection(config, config.queueName, logger);
   const workers = new WorkerRegistry(conn.redis, config.queueName);
   const metrics = new PlatformMetrics(conn.queue, logger, workers);
-  await metrics.start(config.redisUrl, config.queueName);
+  await metrics.start(config, config.queueName);
   const streams = new StreamSlots(config.http.maxSseStreams);
   metrics.countStreams(() => streams.inUse);
   return {

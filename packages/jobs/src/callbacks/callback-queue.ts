@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { RetentionOptions } from '../queue/create-queue';
-import { KEY_PREFIX } from '../queue/queue-names';
+import { keyPrefix } from '../queue/queue-names';
+import type { RedisClient } from '../queue/redis-client';
 import type { CallbackData, CallbackReceipt } from './callback-data';
 
 /** The deliveries of a jobs queue: a queue of their own, so an outage never holds a job up. */
@@ -22,7 +22,7 @@ export interface CallbackQueueOptions {
  */
 export function createCallbackQueue(
   queueName: string,
-  connection: Redis,
+  connection: RedisClient,
   opts: CallbackQueueOptions,
   retention?: RetentionOptions,
 ): Queue<CallbackData, CallbackReceipt> {
@@ -32,7 +32,7 @@ export function createCallbackQueue(
   };
   return new Queue<CallbackData, CallbackReceipt>(callbackQueueName(queueName), {
     connection,
-    prefix: KEY_PREFIX,
+    prefix: keyPrefix(connection),
     defaultJobOptions: {
       attempts: opts.attempts,
       backoff: { type: 'exponential', delay: opts.backoffMs },

@@ -1,9 +1,9 @@
 import { Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
 import type { JobData } from '../queue/job-data';
-import { KEY_PREFIX } from '../queue/queue-names';
+import { keyPrefix } from '../queue/queue-names';
+import type { RedisClient } from '../queue/redis-client';
 import type { CallbackData, CallbackReceipt } from './callback-data';
 import { createCallbackProcessor } from './callback-processor';
 import { callbackQueueName, createCallbackQueue } from './callback-queue';
@@ -18,7 +18,7 @@ export const CALLBACK_CONCURRENCY = 10;
 export interface CallbackWorkerOptions {
   config: Config;
   /** Shared with the job worker; BullMQ makes its own blocking connection from it. */
-  connection: Redis;
+  connection: RedisClient;
   /** The jobs queue the callbacks tell the ends of. */
   jobs: Queue<JobData>;
   logger: Logger;
@@ -61,7 +61,7 @@ export class CallbackWorker {
       processor,
       {
         connection,
-        prefix: KEY_PREFIX,
+        prefix: keyPrefix(connection),
         concurrency: CALLBACK_CONCURRENCY,
         // An attempt is the resolution plus one request, each bounded by CALLBACK_TIMEOUT_MS.
         lockDuration: Math.max(30_000, 4 * config.callbacks.timeoutMs),

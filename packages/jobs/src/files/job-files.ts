@@ -17,15 +17,19 @@ export interface JobDirs {
 export class JobFiles {
   readonly jobsDir: string;
   readonly stagingDir: string;
+  /** Working copies of jobs whose files live elsewhere (an object store), one per run. */
+  readonly scratchDir: string;
 
   constructor(readonly dataDir: string) {
     this.jobsDir = path.join(dataDir, 'jobs');
     this.stagingDir = path.join(dataDir, 'staging');
+    this.scratchDir = path.join(dataDir, 'scratch');
   }
 
   async init(): Promise<void> {
     await fs.promises.mkdir(this.jobsDir, { recursive: true });
     await fs.promises.mkdir(this.stagingDir, { recursive: true });
+    await fs.promises.mkdir(this.scratchDir, { recursive: true });
   }
 
   dirs(jobId: string): JobDirs {
@@ -39,8 +43,20 @@ export class JobFiles {
   }
 
   /** A fresh staging area with empty code/input/output directories. */
-  async stage(): Promise<JobDirs> {
-    const root = path.join(this.stagingDir, randomUUID());
+  stage(): Promise<JobDirs> {
+    return this.fresh(this.stagingDir);
+  }
+
+  /**
+   * A fresh working copy's directories, empty, under the scratch area of `owner` (a worker id:
+   * what a worker that dies leaves there is removed by the next one that starts on this disk).
+   */
+  scratch(owner: string): Promise<JobDirs> {
+    return this.fresh(path.join(this.scratchDir, owner));
+  }
+
+  private async fresh(under: string): Promise<JobDirs> {
+    const root = path.join(under, randomUUID());
     const dirs = {
       root,
       code: path.join(root, 'code'),
@@ -74,38 +90,5 @@ export class JobFiles {
     await fs.promises.rm(output, { recursive: true, force: true });
     await fs.promises.mkdir(output, { recursive: true });
     return output;
-  }
-
-  /**
-   * Opens an artifact for reading, or returns null when the name is not a regular file inside
-   * the output directory. Every component is checked with lstat and the file is opened with
-   * O_NOFOLLOW, so no link (whoever made it) is ever followed.
-   */
-  async openArtifact(
-    jobId: string,
-    name: string,
-  ): Promise<{ handle: fs.promises.FileHandle; size: number } | null> {
-    const parts = name.split('/');
-    if (
-      parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\0') || p.includes('\\'))
-    )
-      return null;
-    let current = this.dirs(jobId).output;
-    for (const [i, part] of parts.entries()) {
-      current = path.join(current, part);
-      const st = await fs.promises.lstat(current).catch(() => null);
-      const last = i === parts.length - 1;
-      if (!st || (last ? !st.isFile() : !st.isDirectory())) return null;
-    }
-    const handle = await fs.promises
-      .open(current, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
-      .catch(() => null);
-    if (!handle) return null;
-    const st = await handle.stat();
-    if (!st.isFile()) {
-      await handle.close();
-      return null;
-    }
-    return { handle, size: st.size };
   }
 }

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { RedisClient } from '../queue/redis-client';
 import { compareEntryIds, toRead, type LogRead, type LogStore } from './log-store';
 
 type Listener = (read: LogRead) => void;
@@ -12,32 +13,40 @@ interface Follow {
 
 /** Entries one read takes per stream: bounds the memory of one round. */
 const READ_COUNT = 200;
+/** The wake-up stream of a process that died without removing it goes away after this. */
+const WAKE_TTL_SEC = 3600;
 
 /**
  * The live tail of every log this process streams, on ONE Redis connection: a loop of
  * `XREAD BLOCK` over all the streams being followed, whose entries are handed to each follower
  * of that stream. However many clients watch, the process holds one blocked connection, so a
- * crowd of log streams cannot use up Redis' connections (shared with the workers). A new
- * follower interrupts the blocked read (CLIENT UNBLOCK) so it is served at once.
+ * crowd of log streams cannot use up Redis' connections (shared with the workers).
+ *
+ * A new follower must not wait for the blocked read to time out, so the read also covers a
+ * wake-up stream of this follower's own, and an entry added there ends it at once. Unlike
+ * CLIENT UNBLOCK, which must reach the very server connection that blocks, this works on a Redis
+ * Cluster too: the wake-up stream is in the logs' slot, so it is on the node the read waits on.
  */
 export class LogFollower {
   private readonly follows = new Set<Follow>();
-  private readerId: number | null = null;
-  private blocked = false;
-  /** A follower arrived since the current read was put together. */
-  private changed = false;
+  private readonly wakeKey: string;
+  /** The last wake-up the read has seen; any later one ends it. */
+  private wakeId = '0-0';
   private closed = false;
-  private wake: (() => void) | null = null;
+  /** Set while there is nothing to follow: the loop waits here instead of reading. */
+  private idle: (() => void) | null = null;
   private loop: Promise<void> | null = null;
 
   constructor(
     private readonly store: LogStore,
     /** A connection of the follower's own: it spends its life blocked in XREAD. */
-    private readonly reader: Redis,
-    /** Another connection, for CLIENT UNBLOCK. */
-    private readonly control: Redis,
+    private readonly reader: RedisClient,
+    /** Another connection, to add wake-ups with. */
+    private readonly control: RedisClient,
     private readonly blockMs = 2000,
-  ) {}
+  ) {
+    this.wakeKey = store.wakeKey(randomUUID());
+  }
 
   get size(): number {
     return this.follows.size;
@@ -50,9 +59,9 @@ export class LogFollower {
   follow(jobId: string, afterId: string, listener: Listener): () => void {
     const f: Follow = { jobId, lastId: afterId === '0' ? '0-0' : afterId, listener };
     this.follows.add(f);
-    this.changed = true;
-    this.loop ??= this.run();
-    this.interrupt();
+    if (this.loop) void this.interrupt();
+    // A loop started now reads this follower's stream in its first read.
+    else this.loop = this.run();
     return () => {
       this.follows.delete(f);
     };
@@ -61,26 +70,34 @@ export class LogFollower {
   async close(): Promise<void> {
     this.closed = true;
     this.follows.clear();
-    this.interrupt();
+    if (!this.loop) return;
+    await this.interrupt();
     await this.loop;
+    await this.control.del(this.wakeKey).catch(() => undefined);
   }
 
-  private interrupt(): void {
-    if (this.wake) {
-      this.wake();
-      this.wake = null;
-    } else if (this.blocked && this.readerId !== null) {
-      void this.control.client('UNBLOCK', this.readerId).catch(() => undefined);
+  /** Makes the loop read again now, with the follows as they are. */
+  private async interrupt(): Promise<void> {
+    if (this.idle) {
+      this.idle();
+      this.idle = null;
+      return;
     }
+    // Whether the read is blocked already or is about to be, a wake-up after `wakeId` ends it.
+    await this.control
+      .multi()
+      .xadd(this.wakeKey, 'MAXLEN', '1', '*', 'w', '1')
+      .expire(this.wakeKey, WAKE_TTL_SEC)
+      .exec()
+      .catch(() => undefined);
   }
 
   private async run(): Promise<void> {
     while (!this.closed) {
       if (this.follows.size === 0) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
+        await new Promise<void>((resolve) => (this.idle = resolve));
         continue;
       }
-      this.changed = false;
       // Per stream, read from the furthest-behind follower; the others skip what they have.
       const from = new Map<string, string>();
       for (const f of this.follows) {
@@ -90,9 +107,6 @@ export class LogFollower {
       const ids = [...from.keys()];
       let rows: [string, [string, string[]][]][] | null;
       try {
-        this.readerId ??= await this.reader.client('ID');
-        if (this.changed) continue;
-        this.blocked = true;
         rows = await this.reader.xread(
           'COUNT',
           READ_COUNT,
@@ -100,17 +114,20 @@ export class LogFollower {
           this.blockMs,
           'STREAMS',
           ...ids.map((id) => this.store.key(id)),
+          this.wakeKey,
           ...ids.map((id) => from.get(id)!),
+          this.wakeId,
         );
       } catch {
         // Redis away: the connection reconnects by itself; try again shortly.
-        this.readerId = null;
         await new Promise((r) => setTimeout(r, 500));
         continue;
-      } finally {
-        this.blocked = false;
       }
       for (const [key, entries] of rows ?? []) {
+        if (key === this.wakeKey) {
+          this.wakeId = entries.at(-1)?.[0] ?? this.wakeId;
+          continue;
+        }
         const jobId = key.slice(this.store.logPrefix.length);
         for (const f of [...this.follows]) {
           if (f.jobId !== jobId) continue;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/redis-client';
 
 /** One stored piece of output: whole lines, `\n`-terminated. */
 export interface LogEntry {
@@ -21,7 +21,7 @@ export interface LogRead {
  */
 export class LogStore {
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -36,6 +36,14 @@ export class LogStore {
 
   private linesKey(jobId: string): string {
     return `${this.prefix}:loglines:${jobId}`;
+  }
+
+  /**
+   * A stream beside the logs (same slot on a cluster, outside `logPrefix`) whose entries only
+   * end a LogFollower's blocked read: see LogFollower.
+   */
+  wakeKey(followerId: string): string {
+    return `${this.prefix}:logwake:${followerId}`;
   }
 
   async append(jobId: string, text: string): Promise<void> {

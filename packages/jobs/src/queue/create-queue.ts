@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { JobData } from './job-data';
-import { KEY_PREFIX } from './queue-names';
+import { keyPrefix } from './queue-names';
+import type { RedisClient } from './redis-client';
 
 export interface QueueOptions {
   attempts: number;
@@ -25,13 +25,13 @@ export interface RetentionOptions {
  */
 export function createQueue(
   name: string,
-  connection: Redis,
+  connection: RedisClient,
   opts: QueueOptions,
   retention?: RetentionOptions,
 ): Queue<JobData> {
   return new Queue<JobData>(name, {
     connection,
-    prefix: KEY_PREFIX,
+    prefix: keyPrefix(connection),
     defaultJobOptions: {
       attempts: opts.attempts,
       backoff: { type: 'exponential', delay: opts.backoffMs },

@@ -1,21 +1,23 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '@job-runner/logger';
+import type { FileStore } from '../files/file-store';
 import type { JobFiles } from '../files/job-files';
+import { removeStale, STALE_SCRATCH_MS, STALE_STAGING_MS } from '../files/remove-stale';
 import type { LogStore } from '../logs/log-store';
 import type { RetentionOptions } from '../queue/create-queue';
 import type { JobData } from '../queue/job-data';
+import type { RedisClient } from '../queue/redis-client';
+import { scanKeys } from '../queue/scan-keys';
 
-/** A staging area older than this belongs to an upload that will never finish. */
-const STALE_STAGING_MS = 60 * 60 * 1000;
 const CLEAN_BATCH = 1000;
 
 export interface JanitorDeps {
   queue: Queue<JobData>;
-  redis: Redis;
-  files: JobFiles;
+  redis: RedisClient;
+  /** Where jobs' files are kept. */
+  files: FileStore;
+  /** This process's own disk: staging areas and working copies left by crashed processes. */
+  local: JobFiles;
   logs: LogStore;
   retention: RetentionOptions;
   logger: Logger;
@@ -82,31 +84,17 @@ export class Janitor {
 
   private async logIds(): Promise<string[]> {
     const prefix = this.deps.logs.logPrefix;
-    const ids: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.deps.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) ids.push(k.slice(prefix.length));
-    } while (cursor !== '0');
-    return ids;
+    return (await scanKeys(this.deps.redis, `${prefix}*`)).map((k) => k.slice(prefix.length));
   }
 
   private async dirIds(): Promise<string[]> {
-    return fs.promises.readdir(this.deps.files.jobsDir).catch(() => [] as string[]);
+    return this.deps.files.jobIds();
   }
 
   private async removeStaleStaging(): Promise<number> {
-    const dir = this.deps.files.stagingDir;
-    let removed = 0;
-    for (const name of await fs.promises.readdir(dir).catch(() => [] as string[])) {
-      const full = path.join(dir, name);
-      const st = await fs.promises.lstat(full).catch(() => null);
-      if (st && Date.now() - st.mtimeMs > STALE_STAGING_MS) {
-        await fs.promises.rm(full, { recursive: true, force: true });
-        removed++;
-      }
-    }
-    return removed;
+    return (
+      (await removeStale(this.deps.local.stagingDir, STALE_STAGING_MS)) +
+      (await removeStale(this.deps.local.scratchDir, STALE_SCRATCH_MS))
+    );
   }
 }

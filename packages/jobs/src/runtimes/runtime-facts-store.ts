@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { RuntimeFacts } from '@job-runner/sandbox';
 import { keyBase } from '../queue/queue-names';
+import type { RedisClient } from '../queue/redis-client';
 
 /** As stored: the facts with their date as text. */
 type Stored = Omit<RuntimeFacts, 'probedAt'> & { probedAt: string };
@@ -14,10 +14,10 @@ export class RuntimeFactsStore {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     queueName: string,
   ) {
-    this.key = `${keyBase(queueName)}:runtime-facts`;
+    this.key = `${keyBase(redis, queueName)}:runtime-facts`;
   }
 
   async publish(image: string, facts: RuntimeFacts): Promise<void> {

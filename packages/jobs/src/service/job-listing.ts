@@ -1,8 +1,8 @@
 import type { JobType, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import type { JobData } from '../queue/job-data';
 import { toJobView, type JobStatus, type JobView } from '../queue/job-view';
+import type { RedisClient } from '../queue/redis-client';
 
 /** A job as the listing shows it: its view, and where it stands in the queue while queued. */
 export type ListedJob = JobView & { queue_position: number | null };
@@ -65,7 +65,7 @@ const newerFirst = (a: Entry, b: Entry) =>
  */
 export async function listJobs(
   queue: Queue<JobData>,
-  redis: Redis,
+  redis: RedisClient,
   query: ListQuery,
 ): Promise<JobPage> {
   const states = query.status ? STATES_OF[query.status] : ALL_STATES;

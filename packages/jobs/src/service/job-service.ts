@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type fs from 'node:fs';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type Joi from 'joi';
-import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
 import type { CallbackData, CallbackReceipt } from '../callbacks/callback-data';
@@ -13,7 +11,10 @@ import { vetCallbackUrl } from '../callbacks/vet-callback-url';
 import { ArtifactNotFoundError } from '../errors/artifact-not-found-error';
 import { JobAlreadyEndedError } from '../errors/job-already-ended-error';
 import { JobNotFoundError } from '../errors/job-not-found-error';
+import { createFileStore } from '../files/create-file-store';
+import type { FileStore, StoredArtifact } from '../files/file-store';
 import { JobFiles, type JobDirs } from '../files/job-files';
+import { removeStale, STALE_STAGING_MS } from '../files/remove-stale';
 import { LogFollower } from '../logs/log-follower';
 import { LogStore, type LogRead } from '../logs/log-store';
 import { createQueue } from '../queue/create-queue';
@@ -21,7 +22,8 @@ import { isJobId } from '../queue/job-id';
 import { visibleTo, type FileInfo, type JobData } from '../queue/job-data';
 import { jobName } from '../queue/job-name';
 import { hasEnded, toJobView, type JobView } from '../queue/job-view';
-import { cancelChannel, KEY_PREFIX, keyBase } from '../queue/queue-names';
+import { cancelChannel, keyBase, keyPrefix } from '../queue/queue-names';
+import type { RedisClient } from '../queue/redis-client';
 import { redisConnection } from '../queue/redis-connection';
 import type { JobSpec } from '../spec/job-spec';
 import { specSchema } from '../spec/spec-schema';
@@ -35,11 +37,8 @@ export interface SubmitFiles {
   input: FileInfo[];
 }
 
-/** An artifact opened for reading; the caller closes the handle. */
-export interface OpenArtifact {
-  handle: fs.promises.FileHandle;
-  size: number;
-}
+/** An artifact found for reading: read it (whole or a range) or close it. */
+export type OpenArtifact = StoredArtifact;
 
 /**
  * What the API does with jobs, over BullMQ's own structures: submit, read, wait, cancel, and the
@@ -57,19 +56,21 @@ export class JobService {
   readonly schema: Joi.ObjectSchema;
   /** Deliveries of job-end callbacks: their state is part of each view, and the board shows them. */
   readonly callbacks: Queue<CallbackData, CallbackReceipt>;
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly logs: LogStore;
+  /** This process's own disk: uploads are staged here before the store takes them. */
   private readonly files: JobFiles;
+  private readonly store: FileStore;
   private queueEvents?: QueueEvents;
-  private eventsConnection?: Redis;
+  private eventsConnection?: RedisClient;
   private follower?: LogFollower;
-  private followerConnection?: Redis;
+  private followerConnection?: RedisClient;
 
   constructor(
     readonly config: Config,
     private readonly logger: Logger,
   ) {
-    this.connection = redisConnection(config.redisUrl, 'api');
+    this.connection = redisConnection(config, 'api');
     this.queue = createQueue(
       config.queueName,
       this.connection,
@@ -82,8 +83,9 @@ export class JobService {
       config.callbacks,
       config.retention,
     );
-    this.logs = new LogStore(this.connection, keyBase(config.queueName));
+    this.logs = new LogStore(this.connection, keyBase(this.connection, config.queueName));
     this.files = new JobFiles(config.jobDataDir);
+    this.store = createFileStore(config, this.files);
     this.schema = specSchema({
       caps: config.limits,
       runtimes: Object.keys(config.runtimes),
@@ -92,11 +94,13 @@ export class JobService {
   }
 
   async init(): Promise<void> {
-    await this.files.init();
-    this.eventsConnection = redisConnection(this.config.redisUrl, 'api-events');
+    await this.store.init();
+    // Uploads a crash cut short: the workers' janitor sees this disk only when it is shared.
+    await removeStale(this.files.stagingDir, STALE_STAGING_MS).catch(() => 0);
+    this.eventsConnection = redisConnection(this.config, 'api-events');
     this.queueEvents = new QueueEvents(this.config.queueName, {
       connection: this.eventsConnection,
-      prefix: KEY_PREFIX,
+      prefix: keyPrefix(this.eventsConnection),
     });
     this.queueEvents.on('error', (err) =>
       this.logger.warn('queue events error', { error: err.message }),
@@ -106,7 +110,7 @@ export class JobService {
     this.queueEvents.setMaxListeners(0);
     this.queue.setMaxListeners(0);
     await this.queueEvents.waitUntilReady();
-    this.followerConnection = redisConnection(this.config.redisUrl, 'api-log-follower');
+    this.followerConnection = redisConnection(this.config, 'api-log-follower');
     this.follower = new LogFollower(this.logs, this.followerConnection, this.connection);
   }
 
@@ -143,9 +147,16 @@ export class JobService {
       );
     }
     const jobId = randomUUID();
-    // Secret values go to disk with the files; Redis (and so the board) only sees their names.
-    await writeJobEnv(staged.root, spec.env);
-    const dirs = await this.files.commit(staged, jobId);
+    // Secret values go with the files (sealed when there is a key); Redis (and so the board)
+    // only sees their names.
+    const key = this.config.secretsKey;
+    await writeJobEnv(staged.root, spec.env, key ? { key, jobId } : null).catch(
+      async (err: unknown) => {
+        await this.files.discard(staged);
+        throw err;
+      },
+    );
+    await this.store.commit(staged, jobId);
     let job: Job<JobData>;
     try {
       job = await this.queue.add(
@@ -154,7 +165,7 @@ export class JobService {
         { jobId },
       );
     } catch (err) {
-      await this.files.discard(dirs);
+      await this.store.remove(jobId).catch(() => undefined);
       throw err;
     }
     this.logger.info('job queued', {
@@ -238,10 +249,10 @@ export class JobService {
     return this.follower.follow(jobId, afterId, listener);
   }
 
-  /** A regular file of the job's output directory, opened; ArtifactNotFoundError otherwise. */
+  /** A regular file of the job's artifacts, found; ArtifactNotFoundError otherwise. */
   async openArtifact(jobId: string, name: string, owner?: string): Promise<OpenArtifact> {
     await this.job(jobId, owner);
-    const opened = await this.files.openArtifact(jobId, name);
+    const opened = await this.store.openArtifact(jobId, name);
     if (!opened) throw new ArtifactNotFoundError(name);
     return opened;
   }
@@ -282,7 +293,7 @@ export class JobService {
       if ((await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
     }
     // Whichever worker holds the job (if one does by now) kills its sandbox.
-    await this.connection.publish(cancelChannel(this.config.queueName), jobId);
+    await this.connection.publish(cancelChannel(this.connection, this.config.queueName), jobId);
     this.logger.info('cancel requested', { jobId, was: before.status });
     if (before.status !== 'running') return this.view(jobId, owner);
     // The worker holding it kills the sandbox within a moment; answer with the ended job then.
@@ -298,5 +309,6 @@ export class JobService {
     await this.queue.close().catch(() => undefined);
     await this.callbacks.close().catch(() => undefined);
     await this.connection.quit().catch(() => undefined);
+    this.store.close();
   }
 }

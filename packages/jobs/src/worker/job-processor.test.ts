@@ -15,6 +15,7 @@ import {
 } from '@job-runner/sandbox';
 import { PlatformFailureError } from '../errors/platform-failure-error';
 import { JobFiles } from '../files/job-files';
+import { LocalFileStore } from '../files/local-file-store';
 import { LogStore } from '../logs/log-store';
 import { createQueue } from '../queue/create-queue';
 import type { JobData } from '../queue/job-data';
@@ -45,7 +46,7 @@ describe('the job processor', () => {
   const redis = new Redis(process.env.TEST_REDIS_URL!);
   const queueName = `t-${randomUUID().slice(0, 8)}`;
   const queue = createQueue(queueName, redis, { attempts: 2, backoffMs: 0 });
-  const logs = new LogStore(redis, keyBase(queueName));
+  const logs = new LogStore(redis, keyBase(redis, queueName));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'processor-'));
   const files = new JobFiles(dataDir);
 
@@ -86,7 +87,8 @@ describe('the job processor', () => {
   const processorWith = (runner: SandboxRunner) =>
     createJobProcessor({
       runner,
-      files,
+      files: new LocalFileStore(files),
+      secretsKey: null,
       logs,
       cancels: new CancelRegistry(),
       logger,

@@ -2,6 +2,7 @@ import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from '@job-runner/logger';
 import type { SandboxInventory } from '@job-runner/sandbox';
 import { PlatformFailureError } from '../errors/platform-failure-error';
+import type { JobDirs } from '../files/job-files';
 import type { LogStore } from '../logs/log-store';
 import { startsOf, tryOf } from '../queue/attempts';
 import type { JobData, JobProgress, RunSummary } from '../queue/job-data';
@@ -40,6 +41,8 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       job.updateProgress(p as unknown as object).catch(() => undefined);
     // Known once read from disk; scrubbed from anything this processor writes to Redis.
     let secrets: Record<string, string> = {};
+    // The job's working copy, until its artifacts are checked in (or it is let go).
+    let copy: JobDirs | null = null;
     try {
       await progress({ phase: 'preparing' });
       if (job.attemptsMade > 0)
@@ -77,6 +80,7 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         return await failForGood(job, deps.logs, emptySummary(prepared.error));
       }
       secrets = prepared.env;
+      copy = prepared.dirs;
 
       log.info('running', { runtime: prepared.spec.runtime, run: startsOf(job) });
       const ran = await runWithLogs(
@@ -94,6 +98,13 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         durationMs: ran.result.durationMs,
         sandbox: ran.result.sandbox,
       });
+      // Stored before the end is recorded: whoever sees the job ended can fetch its artifacts.
+      copy = null;
+      await deps.files.checkin(
+        jobId,
+        prepared.dirs,
+        ran.result.artifacts.map((a) => a.name),
+      );
       return await recordOutcome(job, deps.logs, prepared.spec, ran);
     } catch (err) {
       if (err instanceof UnrecoverableError || err instanceof WaitingError) throw err;
@@ -119,6 +130,7 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       throw new PlatformFailureError(failure.reason);
     } finally {
       deps.cancels.release(jobId);
+      if (copy) await deps.files.release(copy).catch(() => undefined);
     }
   };
 }

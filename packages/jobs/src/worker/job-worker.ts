@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Job, Worker, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
 import type { SandboxInventory, SandboxRunner } from '@job-runner/sandbox';
 import { announceEnds } from '../callbacks/announce-ends';
 import { CallbackWorker } from '../callbacks/callback-worker';
+import { createFileStore } from '../files/create-file-store';
+import type { FileStore } from '../files/file-store';
 import { JobFiles } from '../files/job-files';
 import { LogStore } from '../logs/log-store';
 import { STALLED_REASON } from '../queue/bullmq-internals';
 import { createQueue } from '../queue/create-queue';
 import type { JobData, RunSummary } from '../queue/job-data';
-import { cancelChannel, KEY_PREFIX, keyBase } from '../queue/queue-names';
+import { cancelChannel, keyBase, keyPrefix } from '../queue/queue-names';
+import type { RedisClient } from '../queue/redis-client';
 import { redisConnection } from '../queue/redis-connection';
 import { CancelRegistry } from './cancel-registry';
 import { note } from './job-note';
@@ -44,8 +46,8 @@ export class JobWorker {
   readonly runner: SandboxRunner;
   private worker?: Worker<JobData, RunSummary>;
   private readonly cancels = new CancelRegistry();
-  private readonly connection: Redis;
-  private readonly subscriber: Redis;
+  private readonly connection: RedisClient;
+  private readonly subscriber: RedisClient;
   private readonly log: Logger;
   private queue?: Queue<JobData>;
   /** Delivers job-end callbacks, beside the jobs and never in their way. */
@@ -54,16 +56,17 @@ export class JobWorker {
   /** Set while the Docker engine does not answer: the worker takes no job meanwhile. */
   private engineDown: Promise<void> | null = null;
   private closing = false;
+  private files?: FileStore;
 
   constructor(private readonly opts: JobWorkerOptions) {
     const { config } = opts;
     this.id = opts.id ?? newWorkerId();
     this.runner = opts.runner;
     this.log = opts.logger.child({ workerId: this.id });
-    this.connection = redisConnection(config.redisUrl, `worker:${this.id}`);
+    this.connection = redisConnection(config, `worker:${this.id}`);
     // No connection name: ioredis would send CLIENT SETNAME on every reconnect, which a
     // connection in subscriber mode refuses, and the cancel subscription would be lost.
-    this.subscriber = redisConnection(config.redisUrl);
+    this.subscriber = redisConnection(config);
     this.subscriber.on('error', (err: Error) =>
       this.log.warn('cancel channel error (ioredis reconnects)', { error: err.message }),
     );
@@ -81,13 +84,15 @@ export class JobWorker {
         'USE_DOCKER=0: user code runs as a plain child process, NOT SANDBOXED; never use this in production',
       );
     }
-    const files = new JobFiles(config.jobDataDir);
+    const local = new JobFiles(config.jobDataDir);
+    const files = createFileStore(config, local, this.id);
+    this.files = files;
     await files.init();
     // The outbound network and its firewall, before the first job (never fatal: such jobs are
     // refused while it is not in place).
     const images = [...new Set(Object.values(config.runtimes))];
     for (const remark of (await this.runner.prepare?.(images)) ?? []) this.log.warn(remark);
-    const logs = new LogStore(this.connection, keyBase(config.queueName));
+    const logs = new LogStore(this.connection, keyBase(this.connection, config.queueName));
     const queue = createQueue(config.queueName, this.connection, config.retry, config.retention);
     this.queue = queue;
     const callbacks = new CallbackWorker({
@@ -100,6 +105,7 @@ export class JobWorker {
     const runJob = createJobProcessor({
       runner: this.runner,
       files,
+      secretsKey: config.secretsKey,
       logs,
       cancels: this.cancels,
       logger: this.opts.logger,
@@ -119,6 +125,7 @@ export class JobWorker {
       redis: this.connection,
       queue,
       files,
+      local,
       logs,
       inventory: this.opts.inventory,
       running: () => this.cancels.ids(),
@@ -133,13 +140,13 @@ export class JobWorker {
     if (this.subscriber.status !== 'ready') {
       await new Promise<void>((resolve) => this.subscriber.once('ready', () => resolve()));
     }
-    await this.subscriber.subscribe(cancelChannel(config.queueName));
+    await this.subscriber.subscribe(cancelChannel(this.subscriber, config.queueName));
     this.subscriber.on('message', (_channel: string, jobId: string) => {
       if (this.cancels.cancel(jobId)) this.log.info('cancel requested', { jobId });
     });
     this.worker = new Worker<JobData, RunSummary>(config.queueName, processor, {
       connection: this.connection,
-      prefix: KEY_PREFIX,
+      prefix: keyPrefix(this.connection),
       concurrency: config.workerConcurrency,
       // A dead worker's job is given back once its lock runs out; see MAX_STALLED_COUNT.
       lockDuration: config.lifecycle.lockDurationMs,
@@ -232,5 +239,6 @@ export class JobWorker {
     await this.queue?.close().catch(() => undefined);
     await this.subscriber.quit().catch(() => undefined);
     await this.connection.quit().catch(() => undefined);
+    this.files?.close();
   }
 }

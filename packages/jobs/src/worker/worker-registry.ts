@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { keyBase } from '../queue/queue-names';
+import type { RedisClient } from '../queue/redis-client';
 
 /** What a worker says of itself with each heartbeat. */
 export interface WorkerStatus {
@@ -23,10 +23,10 @@ export class WorkerRegistry {
   private readonly hashKey: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     queueName: string,
   ) {
-    this.hashKey = `${keyBase(queueName)}:jr:workers`;
+    this.hashKey = `${keyBase(redis, queueName)}:jr:workers`;
   }
 
   private aliveKey(workerId: string): string {

@@ -1,11 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
 import type { SandboxInventory } from '@job-runner/sandbox';
+import type { FileStore } from '../files/file-store';
 import type { JobFiles } from '../files/job-files';
 import type { LogStore } from '../logs/log-store';
 import type { JobData } from '../queue/job-data';
+import type { RedisClient } from '../queue/redis-client';
 import { Janitor } from '../retention/janitor';
 import { OrphanReaper } from './orphan-reaper';
 import { PeriodicTask } from './periodic-task';
@@ -14,9 +17,11 @@ import { WorkerRegistry, type WorkerStatus } from './worker-registry';
 export interface WorkerUpkeepDeps {
   config: Config;
   workerId: string;
-  redis: Redis;
+  redis: RedisClient;
   queue: Queue<JobData>;
-  files: JobFiles;
+  files: FileStore;
+  /** This worker's own disk (working copies; staging too when the API shares it). */
+  local: JobFiles;
   logs: LogStore;
   /** The engine's sandboxes; absent for the local (unsandboxed) runner. */
   inventory?: SandboxInventory;
@@ -45,6 +50,7 @@ export class WorkerUpkeep {
       queue: deps.queue,
       redis: deps.redis,
       files: deps.files,
+      local: deps.local,
       logs: deps.logs,
       retention: config.retention,
       logger,
@@ -84,7 +90,10 @@ export class WorkerUpkeep {
       new PeriodicTask(
         'janitor',
         config.retention.janitorIntervalSec * 1000,
-        () => this.janitor.sweep(),
+        async () => {
+          await this.janitor.sweep();
+          await this.removeDeadScratch();
+        },
         logger,
       ),
     );
@@ -95,6 +104,23 @@ export class WorkerUpkeep {
     await this.registry.beat(this.deps.workerId, this.deps.config.lifecycle.heartbeatSec);
     // The first reap and sweep finish before the worker takes a job.
     await Promise.all(this.tasks.map((t) => t.start()));
+  }
+
+  /**
+   * Working copies that workers which died on this disk left behind (their jobs are reruns
+   * elsewhere by now): a worker's copies are under its id, and go once it is known dead.
+   */
+  async removeDeadScratch(): Promise<number> {
+    const { scratchDir } = this.deps.local;
+    let removed = 0;
+    for (const owner of await fs.promises.readdir(scratchDir).catch(() => [] as string[])) {
+      if (owner === this.deps.workerId || !(await this.registry.isDead(owner))) continue;
+      await fs.promises.rm(path.join(scratchDir, owner), { recursive: true, force: true });
+      removed++;
+    }
+    if (removed > 0)
+      this.deps.logger.info('removed working copies of dead workers', { workers: removed });
+    return removed;
   }
 
   /** Removes, now, every sandbox of this worker that no running job and no pool holds. */

@@ -1,8 +1,9 @@
 import type { SandboxLimits } from '../run-request';
+import type { DockerEndpoint } from './docker-endpoint';
 
 export interface DockerRunnerOptions {
-  /** Engine address (`unix:///var/run/docker.sock`, `tcp://host:2375`); default: the local socket. */
-  dockerHost?: string;
+  /** The engine (its address, TLS); default: the local socket. */
+  engine?: DockerEndpoint;
   /** Cap on the number of artifact files per run. Default 100. */
   maxArtifacts?: number;
   /** Size of /workspace/output, the cap on all artifacts together. Default 100 MiB. */

@@ -14,6 +14,7 @@ import { now } from '../timer';
 import { BackgroundWork } from './background-work';
 import { containerOptions } from './container-options';
 import { dockerClient } from './docker-client';
+import { isTcpEndpoint } from './docker-endpoint';
 import type { DockerRunnerOptions } from './docker-runner-options';
 import { isEngineUnreachable, platformError } from './platform-error';
 import { startExec, type ExecHandle } from './run-exec';
@@ -64,7 +65,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
   private readonly background = new BackgroundWork();
 
   constructor(private readonly opts: DockerRunnerOptions = {}) {
-    this.docker = dockerClient(opts.dockerHost);
+    this.docker = dockerClient(opts.engine);
     const pool = opts.pool;
     this.pool =
       pool && pool.size > 0
@@ -80,6 +81,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     this.outbound = opts.outboundNetwork
       ? new OutboundNetwork(this.docker, {
           name: opts.outboundNetwork,
+          engineOverTcp: isTcpEndpoint(opts.engine),
           iptables: opts.iptables,
           iptablesRestore: opts.iptablesRestore,
         })

@@ -1,6 +1,6 @@
 /** Why the platform could not run a program; every SandboxPlatformError carries one. */
 export const SandboxErrorCode = {
-  /** The Docker engine does not answer (socket missing, refused, timed out, not allowed). */
+  /** The Docker engine does not answer (socket missing, refused, timed out, not allowed, no TLS session). */
   EngineUnreachable: 'ENGINE_UNREACHABLE',
   /** The runtime's image is not on the engine. */
   ImageMissing: 'IMAGE_MISSING',

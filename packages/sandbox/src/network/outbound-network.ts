@@ -9,6 +9,12 @@ export interface OutboundNetworkOptions extends EgressFirewallOptions {
   name: string;
   /** Where this process sees its network interfaces (tests point it elsewhere). */
   sysClassNet?: string;
+  /**
+   * The engine is reached over TCP (DOCKER_HOST=tcp://…): its bridge may be on another machine,
+   * where this process installs no rule, even when a bridge of the same name (a local engine's)
+   * is visible here. Outbound is then refused.
+   */
+  engineOverTcp?: boolean;
 }
 
 /** Label on the networks the platform creates. */
@@ -52,6 +58,12 @@ export class OutboundNetwork {
   }
 
   private async ensureNow(): Promise<void> {
+    if (this.opts.engineOverTcp)
+      throw new OutboundUnavailableError(
+        'the Docker engine is reached over TCP (DOCKER_HOST), so its bridge may be on another ' +
+          "machine, whose iptables this worker cannot manage (a worker on the engine's own " +
+          'host, on its unix socket, can run outbound jobs)',
+      );
     if (this.ready && (await this.firewall.isInstalled())) return;
     this.ready = false;
     await this.ensureNetwork();
