@@ -32,6 +32,28 @@ describeDocker('running jobs', () => {
     expect(logs).toContain('about to fail');
   });
 
+  it('keeps everything written to stderr just before the end, however it interleaves', async () => {
+    const { job, logs } = await client.run(
+      [
+        'import sys',
+        'print("out", flush=True)',
+        'sys.stderr.write("".join("err %04d\\n" % i for i in range(3000)))',
+        'sys.stderr.write("last words on stderr\\n")',
+        'sys.exit(4)',
+      ].join('\n'),
+    );
+    expect(job).toMatchObject({ status: 'failed', exit_code: 4 });
+    // Every stderr line, in order, the last one too (checked as counts: the log is long).
+    // The two streams are two pipes: how stdout's line falls among them is not defined.
+    const stderr = logs
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l !== 'out');
+    expect(stderr.filter((l, i) => l === `err ${String(i).padStart(4, '0')}`).length).toBe(3000);
+    expect(stderr.at(-1)).toBe('last words on stderr');
+    expect(logs).toContain('out\n');
+  });
+
   it('fails a job whose entry file is missing, without running anything', async () => {
     const res = await client.sync({
       spec: { entry: 'absent.py' },

@@ -464,14 +464,19 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
           env: sandboxEnv(req.jobId, { input: INPUT_DIR, output: OUTPUT_DIR }, req.env),
         }),
       );
-      // Over at the end of the supervisor's output, or as soon as it says no archive follows
-      // (most jobs write none): its exit is not waited for, the sandbox goes anyway.
+      // Over at the end of the supervisor's output, or soon after it says no archive follows
+      // (most jobs write none). Not at once: stdout and stderr are two pipes, and what the
+      // program wrote last to stderr can reach the engine after the report on stdout. The
+      // supervisor exits right after its report, which ends the stream with everything in it;
+      // only a supervisor slower than that is cut, the sandbox going anyway.
       const nothingMore = tail.report.then((r) => (r && !r.archive ? r : new Promise(noop)));
       await Promise.race([
         supervisor.done.catch((err: unknown) => {
           if (!st.stoppedBy) throw platformError('run the program', err);
         }),
-        nothingMore.then(() => supervisor.cut()),
+        nothingMore
+          .then(() => new Promise((r) => setTimeout(r, LAST_OUTPUT_GRACE_MS).unref()))
+          .then(() => supervisor.cut()),
       ]);
       tail.end();
       const durationMs = (st.ended ?? now()) - st.started;
@@ -599,6 +604,9 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
 }
 
 const noop = () => undefined;
+
+/** How long a supervisor that has reported may take to exit before its stream is cut. */
+const LAST_OUTPUT_GRACE_MS = 500;
 
 /** How long an engine that failed a run is watched for going away (see engineGoing). */
 const ENGINE_GOING_WATCH_MS = 3000;
