@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  ListObjectsV2Command,
+  paginateListObjectsV2,
   GetObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -80,18 +80,11 @@ export class S3Server {
     const s3 = new S3Client(this.clientConfig);
     try {
       const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({
-            Bucket: S3Server.BUCKET,
-            Prefix: prefix,
-            ContinuationToken: token,
-          }),
-        );
+      for await (const page of paginateListObjectsV2(
+        { client: s3 },
+        { Bucket: S3Server.BUCKET, Prefix: prefix },
+      ))
         keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
       return keys.sort();
     } finally {
       s3.destroy();

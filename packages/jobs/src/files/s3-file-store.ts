@@ -7,7 +7,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  paginateListObjectsV2,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
@@ -60,9 +60,8 @@ export class S3FileStore implements FileStore {
     try {
       await this.s3.send(new HeadBucketCommand({ Bucket: this.opts.bucket }));
     } catch (err) {
-      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       throw new Error(
-        status === 404
+        httpStatus(err) === 404
           ? `S3_BUCKET ${this.opts.bucket} does not exist (create it first)`
           : `the S3 store cannot be used (S3_BUCKET ${this.opts.bucket}): ${describe(err)}`,
         { cause: err },
@@ -136,8 +135,7 @@ export class S3FileStore implements FileStore {
       );
       size = head.ContentLength ?? 0;
     } catch (err) {
-      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 404) return null;
+      if (httpStatus(err) === 404) return null;
       throw err;
     }
     return {
@@ -172,21 +170,18 @@ export class S3FileStore implements FileStore {
   async jobIds(): Promise<string[]> {
     const ids: string[] = [];
     const prefix = this.prefix();
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({
-          Bucket: this.opts.bucket,
-          Prefix: prefix,
-          Delimiter: '/',
-          ContinuationToken: token,
-        }),
-      );
+    for await (const page of this.list(prefix, '/'))
       for (const p of page.CommonPrefixes ?? [])
         if (p.Prefix) ids.push(p.Prefix.slice(prefix.length).replace(/\/$/, ''));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
     return ids;
+  }
+
+  /** Every page of a listing (the SDK's own paginator follows the continuation tokens). */
+  private list(prefix: string, delimiter?: string) {
+    return paginateListObjectsV2(
+      { client: this.s3 },
+      { Bucket: this.opts.bucket, Prefix: prefix, Delimiter: delimiter },
+    );
   }
 
   private async put(key: string, file: string): Promise<void> {
@@ -204,18 +199,8 @@ export class S3FileStore implements FileStore {
 
   private async keys(prefix: string): Promise<string[]> {
     const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({
-          Bucket: this.opts.bucket,
-          Prefix: prefix,
-          ContinuationToken: token,
-        }),
-      );
+    for await (const page of this.list(prefix))
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
     return keys;
   }
 
@@ -252,6 +237,10 @@ async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>): Promise
   for (let i = 0; i < items.length; i += PARALLEL)
     await Promise.all(items.slice(i, i + PARALLEL).map(fn));
 }
+
+/** The HTTP status the store answered a failed call with, when it answered. */
+const httpStatus = (err: unknown) =>
+  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 
 const describe = (err: unknown) =>
   (err as Error)?.name && (err as Error).name !== 'Error'
