@@ -55,6 +55,15 @@ export default async function globalSetup(): Promise<void> {
         'Set SKIP_DOCKER_TESTS=1 by hand to run only the tests that do not need it.',
     );
   }
+  // The `gvisor` project runs the attack suite again under gVisor's runtime.
+  const runtimes = execFileSync('docker', ['info', '--format', '{{json .Runtimes}}'], {
+    encoding: 'utf8',
+  });
+  if (!Object.keys(JSON.parse(runtimes) as object).includes('runsc'))
+    throw new Error(
+      'the attack suite also runs under gVisor, which the Docker engine does not know: ' +
+        'bash scripts/install-gvisor.sh installs runsc and registers it',
+    );
   const image = process.env.JOB_RUN_IMAGE || 'job-runner-exec:latest';
   if (spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) {
     console.log(`\nbuilding the sandbox image ${image} for the tests\n`);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeDocker } from '../helpers/docker';
+import { describeDocker, underGvisor } from '../helpers/docker';
 import { Client } from '../helpers/client';
 import { POOL_MODES, expectNextJobSucceeds, expectNoContainerLeft } from '../helpers/attack';
 import { startTestServer, type TestServer } from '../helpers/test-server';
@@ -40,6 +40,62 @@ while True:
     expect(job).toMatchObject({ status: 'failed', error: 'timeout' });
     await expectNoContainerLeft(job.id);
   });
+
+  it('the PID limit holds: a program cannot have more processes than it allows', async () => {
+    // Children that wait, so every one counts at once; the count stops at the first refusal.
+    const code = `
+import os, time
+children = []
+while len(children) < 500:
+    try:
+        pid = os.fork()
+    except OSError as e:
+        print("refused", e.errno, "after", len(children), flush=True)
+        break
+    if pid == 0:
+        time.sleep(30)
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+`;
+    const { job, logs } = await client.run(code, { timeout_sec: 60, pids_limit: 32 });
+    // Under runc the container's cgroup counts init and PID 1 too; under gVisor the program's
+    // own limit inside counts its supervisor: either way a few under 32, never more.
+    const m = /refused 11 after (\d+)/.exec(logs);
+    expect({ logs: logs.slice(0, 500), refused: !!m }).toMatchObject({ refused: true });
+    expect(Number(m![1])).toBeGreaterThanOrEqual(24);
+    expect(Number(m![1])).toBeLessThan(32);
+    await expectNoContainerLeft(job.id);
+  });
+
+  // With the ptrace platform gVisor's host tasks grow with process churn until the sandbox's host
+  // limit ends gVisor itself (about a minute at pids_limit 64): the program's doing, not retried.
+  if (underGvisor())
+    it('fork bomb left churning under gVisor: its sandbox ends whole, the job fails as its own', async () => {
+      const code = `
+import os
+while True:
+    try:
+        os.fork()
+    except OSError:
+        pass
+`;
+      // Half a CPU: the suites beside it keep the other core and a half.
+      const { job, logs } = await client.run(code, {
+        timeout_sec: 400,
+        pids_limit: 64,
+        cpu_limit: 0.5,
+      });
+      expect({ status: job.status, error: job.error, attempts: job.attempts }).toEqual({
+        status: 'failed',
+        error: 'non-zero exit',
+        attempts: 1,
+      });
+      expect(logs.replace(/\s+/g, ' ')).toMatch(/kernel \(gVisor\) ended under the program/);
+      await expectNoContainerLeft(job.id);
+    }, 500_000);
 
   it('a PID limit below what the sandbox itself needs is refused before anything runs', async () => {
     const res = await client.sync({ code: 'print(1)', spec: { pids_limit: 4 } });

@@ -1,4 +1,6 @@
+import { hostPidsLimit, runtimeTraits } from '@job-runner/sandbox';
 import type { Client } from './client';
+import { sandboxRuntimeUnderTest } from './docker';
 
 export { jobContainers } from './docker';
 
@@ -74,12 +76,14 @@ export function expectHardened(
     Memory: limits.memoryMb * 1024 * 1024,
     MemorySwap: limits.memoryMb * 1024 * 1024,
     NanoCpus: Math.round(limits.cpus * 1e9),
-    PidsLimit: limits.pids,
+    PidsLimit: hostPidsLimit(limits.pids, runtimeTraits(sandboxRuntimeUnderTest() ?? 'runc', {})),
     IpcMode: 'private',
     Init: true,
     NetworkMode: 'none',
     AutoRemove: false,
     LogConfig: { Type: 'none' },
+    // The runtime the suite runs under (the `gvisor` project: runsc), pooled sandboxes included.
+    Runtime: sandboxRuntimeUnderTest() ?? 'runc',
   });
   expect(info.Config.User).toBe('0:0');
   expect(hc.CapAdd ?? []).toEqual([]);

@@ -5,6 +5,17 @@ import os from 'node:os';
 export const describeDocker: jest.Describe =
   process.env.SKIP_DOCKER_TESTS === '1' ? describe.skip : describe;
 
+/**
+ * The OCI runtime the suite's sandboxes run under: runsc in the `gvisor` jest project (see
+ * under-gvisor.ts), else undefined (the engine's default, runc).
+ */
+export function sandboxRuntimeUnderTest(): string | undefined {
+  return process.env.TEST_SANDBOX_RUNTIME || undefined;
+}
+
+/** Whether this run's sandboxes are under gVisor. */
+export const underGvisor = (): boolean => sandboxRuntimeUnderTest() === 'runsc';
+
 /** Ids of sandbox containers (running or not) carrying `key=value`. */
 export async function containersWithLabel(key: string, value: string): Promise<string[]> {
   const { dockerClient } = await import('@job-runner/sandbox');

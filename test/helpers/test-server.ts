@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '@job-runner/config';
 import { createLogger } from '@job-runner/logger';
 import { startServer, type RunningServer } from '@job-runner/api';
+import { sandboxRuntimeUnderTest } from './docker';
 import { freePort } from './free-port';
 import { OwnRedis } from './operator';
 
@@ -54,6 +55,8 @@ export async function startTestServer(
       OUTBOUND_ENABLED: '0',
       SHUTDOWN_GRACE_SEC: '5',
       ...(process.env.SKIP_DOCKER_TESTS === '1' ? { USE_DOCKER: '0' } : {}),
+      // The `gvisor` jest project runs every sandbox under runsc.
+      ...(sandboxRuntimeUnderTest() ? { SANDBOX_RUNTIME: sandboxRuntimeUnderTest() } : {}),
       ...env,
       REDIS_URL: redisUrl,
     },

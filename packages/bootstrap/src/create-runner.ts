@@ -35,6 +35,7 @@ export function createRunner(config: Config, labels: Record<string, string> = {}
     filesBytes: config.uploads.maxBodyBytes,
     tmpBytes: config.output.tmpSizeMb * 1024 * 1024,
     runtime: config.sandboxRuntime || undefined,
+    minCpus: config.limits.minCpuLimit,
     outboundNetwork: config.outbound.enabled ? config.outbound.network : undefined,
     labels,
     // Pooled sandboxes are made in the shape of a spec that sets no limit.

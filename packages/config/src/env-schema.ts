@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { parseCorsOrigins } from './cors-origins';
-import { MAX_TIMEOUT_SEC } from './limits';
+import { GVISOR_MIN_CPU_LIMIT, MAX_TIMEOUT_SEC, MIN_CPU_LIMIT } from './limits';
 import { parseRedisNodes } from './redis-nodes';
 
 const MiB = 1024 * 1024;
@@ -128,6 +128,12 @@ export const envVariables = {
     .default(MAX_TIMEOUT_SEC)
     .description('cap on spec.timeout_sec'),
   MAX_CPU_LIMIT: Joi.number().min(0.01).default(2).description('cap on spec.cpu_limit'),
+  MIN_CPU_LIMIT: Joi.number()
+    .min(MIN_CPU_LIMIT)
+    .max(Joi.ref('MAX_CPU_LIMIT'))
+    .description(
+      `floor of spec.cpu_limit; empty: ${GVISOR_MIN_CPU_LIMIT} with SANDBOX_RUNTIME=runsc (gVisor's own kernel works inside the limit), else ${MIN_CPU_LIMIT}`,
+    ),
   MAX_MEM_LIMIT_MB: int().min(33).default(4096).description('cap on spec.mem_limit_mb'),
   MAX_PIDS_LIMIT: int().min(16).default(1024).description('cap on spec.pids_limit'),
 
@@ -350,7 +356,12 @@ export const envVariables = {
 
 /** Variables with no default: absent unless the operator sets them. */
 type Optional =
-  'ADMIN_USER' | 'ADMIN_PASSWORD' | 'API_KEYS' | 'SANDBOX_POOL_SIZE' | 'CALLBACK_SECRET';
+  | 'ADMIN_USER'
+  | 'ADMIN_PASSWORD'
+  | 'API_KEYS'
+  | 'SANDBOX_POOL_SIZE'
+  | 'MIN_CPU_LIMIT'
+  | 'CALLBACK_SECRET';
 
 type Vars = typeof envVariables;
 type Out<S> = S extends Joi.Schema<infer T> ? T : never;

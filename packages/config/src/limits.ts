@@ -13,6 +13,14 @@ export const MAX_TIMEOUT_SEC = 600;
 export const MIN_CPU_LIMIT = 0.01;
 
 /**
+ * The floor under gVisor (SANDBOX_RUNTIME=runsc): its own kernel does the sandbox's work (start,
+ * files in, every system call) inside the sandbox's CPU limit, so at 0.01 CPU a sandbox takes
+ * minutes to start (about 8 s at 0.1, measured). The sandbox runner refuses to start with a gVisor
+ * runtime under a lower floor.
+ */
+export const GVISOR_MIN_CPU_LIMIT = 0.1;
+
+/**
  * Processes and threads a sandbox needs besides the program: the init process, the shell and
  * `tar` that unpack the job's files, the idle process, and the short-lived shell that ends the
  * program and collects its artifacts. A smaller PID limit would fail the job before the program

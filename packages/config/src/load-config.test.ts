@@ -55,6 +55,18 @@ describe('loadConfig', () => {
 });
 
 describe('sandbox settings', () => {
+  it("raises the CPU floor under gVisor, whose own kernel works inside the sandbox's limit", () => {
+    const load = (env: Record<string, string>) =>
+      loadConfig(env, { dotenvDir: null }).limits.minCpuLimit;
+    expect(load({})).toBe(0.01);
+    expect(load({ SANDBOX_RUNTIME: 'runsc' })).toBe(0.1);
+    expect(load({ SANDBOX_RUNTIME: 'runsc', MIN_CPU_LIMIT: '0.25' })).toBe(0.25);
+    // Never above the operator's cap, and never below the engine's own floor.
+    expect(load({ SANDBOX_RUNTIME: 'runsc', MAX_CPU_LIMIT: '0.05' })).toBe(0.05);
+    expect(() => load({ MIN_CPU_LIMIT: '0.001' })).toThrow(/MIN_CPU_LIMIT/);
+    expect(() => load({ MIN_CPU_LIMIT: '3' })).toThrow(/MIN_CPU_LIMIT/);
+  });
+
   it('passes SANDBOX_RUNTIME and the outbound network through', () => {
     const c = loadConfig(
       { SANDBOX_RUNTIME: 'runsc', OUTBOUND_ENABLED: '0', OUTBOUND_NETWORK: 'my-net' },

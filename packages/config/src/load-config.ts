@@ -4,6 +4,7 @@ import { ConfigError } from './config-error';
 import { parseCorsOrigins } from './cors-origins';
 import { dockerCertPath, dockerEndpointProblems } from './docker-endpoint-problems';
 import { envSchema, type EnvValues } from './env-schema';
+import { GVISOR_MIN_CPU_LIMIT, MIN_CPU_LIMIT } from './limits';
 import { parseRedisNodes } from './redis-nodes';
 
 export interface LoadConfigOptions {
@@ -95,9 +96,15 @@ function toConfig(v: EnvValues) {
       size: v.SANDBOX_POOL_SIZE ?? v.WORKER_CONCURRENCY,
       maxAgeSec: v.SANDBOX_POOL_MAX_AGE_SEC,
     },
-    /** The operator's caps on the spec's limits. */
+    /** The operator's caps on the spec's limits, and the CPU floor of the sandbox runtime. */
     limits: {
       maxTimeoutSec: v.MAX_TIMEOUT_SEC,
+      minCpuLimit:
+        v.MIN_CPU_LIMIT ??
+        Math.min(
+          v.SANDBOX_RUNTIME === 'runsc' ? GVISOR_MIN_CPU_LIMIT : MIN_CPU_LIMIT,
+          v.MAX_CPU_LIMIT,
+        ),
       maxCpuLimit: v.MAX_CPU_LIMIT,
       maxMemLimitMb: v.MAX_MEM_LIMIT_MB,
       maxPidsLimit: v.MAX_PIDS_LIMIT,

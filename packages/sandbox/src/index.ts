@@ -6,6 +6,13 @@ export { SandboxErrorCode } from './errors/sandbox-error-code';
 export { SandboxPlatformError } from './errors/sandbox-platform-error';
 export { OutboundUnavailableError } from './errors/outbound-unavailable-error';
 export { DockerRunner } from './docker/docker-runner';
+export {
+  GVISOR_MIN_CPUS,
+  hostPidsLimit,
+  runtimeTraits,
+  RUNC_TRAITS,
+} from './docker/runtime-traits';
+export type { RuntimeTraits } from './docker/runtime-traits';
 export type { DockerRunnerOptions } from './docker/docker-runner-options';
 export { dockerClient } from './docker/docker-client';
 export { isTcpEndpoint } from './docker/docker-endpoint';

@@ -1,4 +1,4 @@
-import { MIN_CPU_LIMIT, MIN_MEM_LIMIT_MB, MIN_PIDS_LIMIT, type Config } from '@job-runner/config';
+import { MIN_MEM_LIMIT_MB, MIN_PIDS_LIMIT, type Config } from '@job-runner/config';
 import { defaultLimits } from '@job-runner/jobs';
 import type { RuntimeLimits } from './runtime-view';
 
@@ -14,7 +14,7 @@ export function runtimeLimits(config: Config): RuntimeLimits {
   return {
     // The spec's floor is a whole second.
     timeout_sec: { default: defaults.timeoutSec, min: 1, max: caps.maxTimeoutSec },
-    cpu_limit: { default: defaults.cpus, min: MIN_CPU_LIMIT, max: caps.maxCpuLimit },
+    cpu_limit: { default: defaults.cpus, min: caps.minCpuLimit, max: caps.maxCpuLimit },
     mem_limit_mb: { default: defaults.memoryMb, min: MIN_MEM_LIMIT_MB, max: caps.maxMemLimitMb },
     pids_limit: { default: defaults.pids, min: MIN_PIDS_LIMIT, max: caps.maxPidsLimit },
     output: {

@@ -9,6 +9,8 @@ import { safeBaseName } from './file-name';
 
 export interface SpecCaps {
   maxTimeoutSec: number;
+  /** Floor of cpu_limit (the sandbox runtime's; default MIN_CPU_LIMIT, the engine's own). */
+  minCpuLimit?: number;
   maxCpuLimit: number;
   maxMemLimitMb: number;
   maxPidsLimit: number;
@@ -76,6 +78,7 @@ export function specSchema({
 }: SpecSchemaOptions): Joi.ObjectSchema {
   const maxTimeout = Math.min(MAX_TIMEOUT_SEC, caps.maxTimeoutSec);
   const defaults = defaultLimits(caps);
+  const minCpu = Math.max(MIN_CPU_LIMIT, caps.minCpuLimit ?? MIN_CPU_LIMIT);
   return Joi.object({
     entry: Joi.string()
       .default('main.py')
@@ -110,14 +113,17 @@ export function specSchema({
       .description('wall-clock limit in seconds')
       .example(30),
     cpu_limit: Joi.number()
-      .min(MIN_CPU_LIMIT)
+      .min(minCpu)
       .max(caps.maxCpuLimit)
       .default(defaults.cpus)
       .messages({
         ...cap('cpu_limit', 'MAX_CPU_LIMIT', caps.maxCpuLimit),
-        'number.min': `cpu_limit must be at least ${MIN_CPU_LIMIT} (the engine's smallest CPU share)`,
+        'number.min':
+          minCpu > MIN_CPU_LIMIT
+            ? `cpu_limit must be at least ${minCpu} (MIN_CPU_LIMIT: the sandbox runtime's own work runs inside the limit)`
+            : `cpu_limit must be at least ${minCpu} (the engine's smallest CPU share)`,
       })
-      .description(`CPUs (${MIN_CPU_LIMIT} to the operator's cap)`)
+      .description(`CPUs (${minCpu} to the operator's cap)`)
       .example(1),
     mem_limit_mb: Joi.number()
       .integer()

@@ -1,4 +1,5 @@
-import { containerOptions, type ContainerOptionsInput } from './container-options';
+import { containerOptions, limitsUpdate, type ContainerOptionsInput } from './container-options';
+import { runtimeTraits } from './runtime-traits';
 
 const base: ContainerOptionsInput = {
   image: 'img',
@@ -51,7 +52,19 @@ describe('containerOptions', () => {
   });
 
   it('passes the configured OCI runtime through', () => {
-    expect(containerOptions({ ...base, runtime: 'runsc' }).HostConfig?.Runtime).toBe('runsc');
+    const runtime = runtimeTraits('gvisor', { path: '/usr/bin/runsc' });
+    expect(containerOptions({ ...base, runtime }).HostConfig?.Runtime).toBe('gvisor');
+    const other = runtimeTraits('kata', { path: '/usr/bin/kata-runtime' });
+    expect(containerOptions({ ...base, runtime: other }).HostConfig?.Runtime).toBe('kata');
+  });
+
+  it("keeps the host's PID limit as the program's under runc, a backstop for gVisor's own tasks under runsc", () => {
+    expect(containerOptions(base).HostConfig?.PidsLimit).toBe(base.limits.pids);
+    const runsc = runtimeTraits('runsc', { path: '/usr/bin/runsc' });
+    const pids = containerOptions({ ...base, runtime: runsc }).HostConfig?.PidsLimit ?? 0;
+    // gVisor needs some 40 host tasks at rest and about 5 per sandbox process.
+    expect(pids).toBeGreaterThanOrEqual(40 + 5 * base.limits.pids);
+    expect(limitsUpdate(base.limits, runsc).PidsLimit).toBe(pids);
   });
 
   it("puts outbound sandboxes on the platform's network without IPv6", () => {

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { NetPolicy, SandboxLimits } from '../run-request';
+import { hostPidsLimit, RUNC_TRAITS, type RuntimeTraits } from './runtime-traits';
 import { CODE_DIR, INPUT_DIR, OUTPUT_DIR, SANDBOX_UID } from './sandbox-paths';
 import { COPY_IN_CMD, COPY_IN_STDIO } from './stdin-copy-in';
 
@@ -15,8 +16,8 @@ export interface ContainerOptionsInput {
   outputBytes: number;
   tmpBytes: number;
   labels: Record<string, string>;
-  /** OCI runtime such as gVisor's `runsc`; default: the engine's. */
-  runtime?: string;
+  /** OCI runtime such as gVisor's `runsc`; default: the engine's (runc). */
+  runtime?: RuntimeTraits;
   /** Container name (the engine's `name` parameter). */
   name?: string;
 }
@@ -56,7 +57,7 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
       CapDrop: ['ALL'],
       // Docker's default seccomp profile stays on: we add to it, never replace it.
       SecurityOpt: ['no-new-privileges:true'],
-      ...limitsUpdate(input.limits),
+      ...limitsUpdate(input.limits, input.runtime),
       Ulimits: [
         { Name: 'nofile', Soft: 1024, Hard: 1024 },
         { Name: 'fsize', Soft: input.outputBytes, Hard: input.outputBytes },
@@ -80,7 +81,7 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
           `size=${input.outputBytes},mode=700,uid=${SANDBOX_UID},gid=${SANDBOX_UID}`,
         ),
       },
-      ...(input.runtime ? { Runtime: input.runtime } : {}),
+      ...(input.runtime?.name ? { Runtime: input.runtime.name } : {}),
     },
   };
 }
@@ -89,12 +90,13 @@ export function containerOptions(input: ContainerOptionsInput): Docker.Container
  * The resource limits of a sandbox, as both create and update take them: the engine can change
  * them on a running container, which is how a pooled sandbox takes on a job's own limits.
  */
-export function limitsUpdate(limits: SandboxLimits) {
+export function limitsUpdate(limits: SandboxLimits, runtime: RuntimeTraits = RUNC_TRAITS) {
   const memory = limits.memoryMb * 1024 * 1024;
   return {
     Memory: memory,
     MemorySwap: memory, // no swap beyond the limit
     NanoCpus: Math.round(limits.cpus * 1e9),
-    PidsLimit: limits.pids,
+    // Under gVisor the program's own limit is held inside (see RuntimeTraits).
+    PidsLimit: hostPidsLimit(limits.pids, runtime),
   };
 }

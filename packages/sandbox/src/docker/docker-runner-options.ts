@@ -19,6 +19,11 @@ export interface DockerRunnerOptions {
   /** OCI runtime for sandboxes, e.g. `runsc`. Default: the engine's own. */
   runtime?: string;
   /**
+   * The smallest cpu_limit jobs may ask for. Under gVisor it must be at least GVISOR_MIN_CPUS, or
+   * the start check fails. Default 0.01.
+   */
+  minCpus?: number;
+  /**
    * Docker network for `outbound` runs, created and firewalled by the runner (see
    * OutboundNetwork). Unset: `outbound` runs are refused.
    */

@@ -14,11 +14,13 @@ import { now } from '../timer';
 import { BackgroundWork } from './background-work';
 import { containerOptions } from './container-options';
 import { dockerClient } from './docker-client';
+import { engineRuntimeTraits, traitsFromInfo, type EngineInfo } from './engine-runtime';
 import { isTcpEndpoint } from './docker-endpoint';
 import type { DockerRunnerOptions } from './docker-runner-options';
 import { isEngineUnreachable, platformError } from './platform-error';
 import { startExec, type ExecHandle } from './run-exec';
 import { RunTail, type TailReport } from './run-tail';
+import { GVISOR_MIN_CPUS, servesWithoutUpdate, type RuntimeTraits } from './runtime-traits';
 import { SandboxContainer, SUPERVISOR_USER } from './sandbox-container';
 import {
   jobIdOfSandbox,
@@ -63,6 +65,8 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
   private readonly pool: SandboxPool | null;
   /** Removals and pool fills, kept off the jobs' critical path. */
   private readonly background = new BackgroundWork();
+  /** How the OCI runtime holds a sandbox (asked of the engine once; again after a failure). */
+  private traits: Promise<RuntimeTraits> | null = null;
 
   constructor(private readonly opts: DockerRunnerOptions = {}) {
     this.docker = dockerClient(opts.engine);
@@ -73,8 +77,16 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
             size: pool.size,
             maxAgeMs: pool.maxAgeSec * 1000,
             shape: pool.shape,
-            createOptions: (image) =>
-              this.sandboxOptions(poolSandboxName(), image, pool.shape, 'none', 'pool', {}),
+            createOptions: async (image) =>
+              this.sandboxOptions(
+                poolSandboxName(),
+                image,
+                pool.shape,
+                'none',
+                'pool',
+                {},
+                await this.runtimeTraits(),
+              ),
             work: this.background,
           })
         : null;
@@ -107,7 +119,12 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
    */
   async prepare(images: string[] = []): Promise<string[]> {
     const remarks: string[] = [];
+    const noOutbound = await this.runtimeTraits().then(
+      (t) => t.noOutbound,
+      () => null,
+    );
     if (!this.outbound) remarks.push('net_policy outbound is switched off: such jobs are refused');
+    else if (noOutbound) remarks.push(`net_policy outbound jobs are refused: ${noOutbound}`);
     else {
       try {
         await this.outbound.ensure();
@@ -136,9 +153,9 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
    * runtime image is present. Never throws; each check says what is wrong.
    */
   async check(images: string[]): Promise<SandboxCheck[]> {
-    let info: { Runtimes?: Record<string, unknown>; NCPU?: number };
+    let info: EngineInfo;
     try {
-      info = (await this.docker.info()) as typeof info;
+      info = (await this.docker.info()) as EngineInfo;
     } catch (err) {
       const detail = platformError('answer', err).message;
       return [
@@ -169,18 +186,30 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
         : { name: 'image', ok: true },
     );
     if (this.opts.runtime) {
-      const known = Object.keys(info.Runtimes ?? {});
-      checks.push(
-        known.includes(this.opts.runtime)
-          ? { name: 'runtime', ok: true }
-          : {
-              name: 'runtime',
-              ok: false,
-              detail: `sandbox runtime ${this.opts.runtime} is not known to the Docker engine (it has: ${known.join(', ') || 'none'})`,
-            },
-      );
+      try {
+        const traits = traitsFromInfo(this.opts.runtime, info);
+        this.traits = Promise.resolve(traits);
+        const problem = runtimeProblem(this.opts.runtime, traits, this.opts.minCpus ?? 0.01);
+        checks.push(
+          problem ? { name: 'runtime', ok: false, detail: problem } : { name: 'runtime', ok: true },
+        );
+      } catch (err) {
+        checks.push({ name: 'runtime', ok: false, detail: (err as Error).message });
+      }
     }
     return checks;
+  }
+
+  /** How the sandboxes' OCI runtime holds them; throws when the engine does not know it. */
+  runtimeTraits(): Promise<RuntimeTraits> {
+    if (!this.traits) {
+      const asked = engineRuntimeTraits(this.docker, this.opts.runtime);
+      this.traits = asked;
+      asked.catch(() => {
+        if (this.traits === asked) this.traits = null;
+      });
+    }
+    return this.traits;
   }
 
   /** Sandboxes of this platform that also carry `labelKey`, running or not. */
@@ -227,10 +256,12 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
   }
 
   async run(req: RunRequest): Promise<RunResult> {
+    const traits = await this.runtimeTraits();
     if (req.netPolicy === 'outbound') {
       // Checked before every outbound run (rules can be flushed under us): refuse, never run open.
       if (!this.outbound)
         throw new OutboundUnavailableError('no outbound network is configured for this worker');
+      if (traits.noOutbound) throw new OutboundUnavailableError(traits.noOutbound);
       await this.outbound.ensure();
     }
     if (req.signal?.aborted) return canceledResult();
@@ -241,7 +272,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     let warm: boolean;
     let naming: Promise<void>;
     try {
-      ({ box, warm, naming } = await this.acquire(req, limits));
+      ({ box, warm, naming } = await this.acquire(req, limits, traits));
     } catch (err) {
       leave();
       throw err;
@@ -249,6 +280,8 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     // A cancel while the files go in stops that too (the container goes, its input with it).
     const onAbort = () => void box.kill();
     req.signal?.addEventListener('abort', onAbort);
+    /** When the program could start at the latest (for a run that ends without a report). */
+    let started = now();
     try {
       try {
         await Promise.all([
@@ -265,13 +298,27 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       } finally {
         req.signal?.removeEventListener('abort', onAbort);
       }
-      return {
-        ...toResult(await this.execute(box, req, leave)),
-        sandbox: warm ? 'warm' : 'cold',
-      };
+      const usage = traits.gvisor ? await box.usage() : null;
+      started = now();
+      let outcome = await this.execute(box, req, leave, traits.gvisor ? limits.pids : undefined);
+      if (usage) outcome = await withEngineUsage(box, outcome, usage.cpuNs);
+      return { ...toResult(outcome), sandbox: warm ? 'warm' : 'cold' };
     } catch (err) {
       if (req.signal?.aborted) return canceledResult();
-      throw await this.engineGoing(err);
+      // The host killed the whole sandbox at its memory limit (how gVisor's end): the
+      // program's verdict, not a platform failure.
+      if (err instanceof SandboxPlatformError && (await box.endedByOom(traits.gvisor)))
+        return toResult(oomOutcome(box, now() - started, req.onNotice ?? noop));
+      const failure = await this.engineGoing(err);
+      // The engine is there, but gVisor's kernel ended under the program on its own (not
+      // killed, not at its memory): the program's doing, such as a fork bomb left churning
+      // until its sandbox's host task limit (see hostPidsLimit). Not retried.
+      if (traits.gvisor && failure === err && failure instanceof SandboxPlatformError) {
+        const exitCode = await box.endedOnItsOwn();
+        if (exitCode !== null)
+          return toResult(gvisorEndedOutcome(exitCode, now() - started, req.onNotice ?? noop));
+      }
+      throw failure;
     } finally {
       leave();
       this.release(box);
@@ -313,12 +360,20 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
   private async acquire(
     req: RunRequest,
     limits: SandboxLimits,
+    traits: RuntimeTraits,
   ): Promise<{ box: SandboxContainer; warm: boolean; naming: Promise<void> }> {
-    const warm = req.netPolicy === 'none' ? (this.pool?.take(req.image) ?? null) : null;
+    // A runtime that cannot change a running sandbox's limits (gVisor) takes from the pool only
+    // the jobs that fit the pool's own.
+    const poolable =
+      req.netPolicy === 'none' &&
+      !!this.opts.pool &&
+      servesWithoutUpdate(this.opts.pool.shape, limits, traits);
+    const warm = poolable ? (this.pool?.take(req.image) ?? null) : null;
     if (warm) {
       try {
-        // Before the files go in: they count against the memory limit.
-        await warm.applyLimits(limits);
+        // Before the files go in: they count against the memory limit. Under gVisor the PID
+        // limit is the program's own, set inside; nothing else differs (servesWithoutUpdate).
+        if (!traits.gvisor) await warm.applyLimits(limits);
         return { box: warm, warm: true, naming: warm.rename(jobSandboxName(req.jobId)) };
       } catch (err) {
         this.release(warm);
@@ -335,6 +390,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
         req.netPolicy,
         'job',
         req.labels ?? {},
+        traits,
       ),
       limits,
     );
@@ -349,6 +405,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     netPolicy: RunRequest['netPolicy'],
     role: 'job' | 'pool',
     labels: Record<string, string>,
+    runtime: RuntimeTraits,
   ) {
     return containerOptions({
       name,
@@ -360,7 +417,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       outputBytes: this.maxArtifactBytes,
       tmpBytes: this.opts.tmpBytes ?? 64 * MiB,
       labels: { ...this.opts.labels, ...labels, [SANDBOX_LABEL]: role },
-      runtime: this.opts.runtime,
+      runtime,
     });
   }
 
@@ -394,6 +451,8 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     req: RunRequest,
     /** Called when the program has ended: background work may run again. */
     programEnded: () => void,
+    /** The program's task limit, held inside the sandbox (gVisor); absent under runc. */
+    nproc: number | undefined,
   ): Promise<Outcome> {
     const limits = this.collectLimits;
     const collectMs = this.collectTimeoutMs;
@@ -426,7 +485,11 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       st.backstop = setTimeout(() => void box.kill(), KILL_GRACE_MS);
       if (why === 'timeout') {
         // The collect exec ends the program first, then keeps what it wrote (checkpoints).
-        st.fallback = this.collectAlone(box, req);
+        // Under gVisor the supervisor is asked first: it ends the program and reports itself.
+        st.fallback =
+          nproc !== undefined
+            ? this.stopThroughSupervisor(box, req, supervisor, tail, extracted)
+            : this.collectAlone(box, req, false);
         st.fallback.catch(() => undefined); // awaited below; not unhandled meanwhile
       } else {
         // Canceled (its artifacts are not wanted), or a collection past its deadline.
@@ -436,6 +499,13 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     };
     const onAbort = () => stop('canceled');
     req.signal?.addEventListener('abort', onAbort);
+    // Under gVisor a sandbox the host kills whole (at its memory limit) does not always end the
+    // supervisor's stream (checked: the stream stayed open, the container long gone): the
+    // container's own stop ends it, after a moment for the last output to arrive.
+    if (nproc !== undefined)
+      void box.stopped().then(() => {
+        if (!supervisor.ended) setTimeout(() => supervisor.cut(), LAST_OUTPUT_GRACE_MS).unref();
+      });
     try {
       supervisor.setSink((stream, chunk) => {
         if (stream === 'stderr') return req.onOutput(chunk, 'stderr');
@@ -462,6 +532,8 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
           entry: req.entry,
           args: req.args,
           env: sandboxEnv(req.jobId, { input: INPUT_DIR, output: OUTPUT_DIR }, req.env),
+          // Under gVisor (see RuntimeTraits): the PID limit inside, the output copied out whole.
+          ...(nproc ? { nproc, relay: true } : {}),
         }),
       );
       // Over at the end of the supervisor's output, or soon after it says no archive follows
@@ -501,12 +573,14 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
         // Past the collection's deadline only what arrived whole is kept.
         return { verdict: null, report, artifacts, durationMs };
       }
-      // No report: the program ended its supervisor (it signalled every process of its user).
-      // The exit code is the supervisor's; the collection runs on its own.
+      // No report: the host killed the whole sandbox at its memory limit (under gVisor), or the
+      // program ended its supervisor (it signalled every process of its user). In the second
+      // case the exit code is the supervisor's; the collection runs on its own.
+      if (await box.endedByOom(nproc !== undefined)) return oomOutcome(box, durationMs, notice);
       const exitCode = await supervisor.exitCode(5000).catch((err: unknown) => {
         throw sandboxLost('read the program’s exit code', err);
       });
-      const out = await this.collectAlone(box, req);
+      const out = await this.collectAlone(box, req, nproc !== undefined);
       return {
         verdict: null,
         report: { ...(out?.report ?? emptyReport()), exitCode },
@@ -518,6 +592,33 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       clearTimeout(st.backstop);
       req.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * Under gVisor, a timeout: the running supervisor ends the program (a line on its stdin) and
+   * reports and collects as after any end. One that has not reported within a few seconds is cut
+   * and the collection runs on its own.
+   */
+  private async stopThroughSupervisor(
+    box: SandboxContainer,
+    req: RunRequest,
+    supervisor: ExecHandle,
+    tail: RunTail,
+    extracted: Promise<ArtifactInfo[]>,
+  ): Promise<Outcome | null> {
+    supervisor.write('stop\n');
+    let timer: NodeJS.Timeout | undefined;
+    const report = await Promise.race([
+      tail.report,
+      new Promise<null>((r) => (timer = setTimeout(() => r(null), SUPERVISOR_STOP_MS))),
+    ]);
+    clearTimeout(timer);
+    if (report) {
+      for (const n of report.notes) req.onNotice?.(n);
+      return { verdict: null, report, artifacts: await extracted, durationMs: 0 };
+    }
+    supervisor.cut();
+    return this.collectAlone(box, req, true);
   }
 
   /** Reads the archive after the end mark into the job's output directory, as it arrives. */
@@ -534,7 +635,12 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
    * cannot even start (a fork bomb at its PID limit leaves no room for it), the container is
    * killed whole and its output goes with it: the program's doing, not a platform failure.
    */
-  private async collectAlone(box: SandboxContainer, req: RunRequest): Promise<Outcome | null> {
+  private async collectAlone(
+    box: SandboxContainer,
+    req: RunRequest,
+    /** Under gVisor: the container's stop ends the exec (its stream may not end by itself). */
+    watchStop: boolean,
+  ): Promise<Outcome | null> {
     const notice = req.onNotice ?? noop;
     const mark = newEndMark();
     const tail = new RunTail(mark, noop);
@@ -560,6 +666,10 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
         });
         const onCut = () => exec.cut();
         cut.signal.addEventListener('abort', onCut);
+        if (watchStop)
+          void box.stopped().then(() => {
+            if (!exec.ended) setTimeout(onCut, LAST_OUTPUT_GRACE_MS).unref();
+          });
         if (cut.signal.aborted) exec.cut();
         exec.setSink((stream, chunk) => (stream === 'stdout' ? tail.write(chunk) : undefined));
         exec.write(supervisorCommand(mark, this.collectLimits, null));
@@ -605,6 +715,22 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
 
 const noop = () => undefined;
 
+/**
+ * Why sandboxes cannot run safely under this runtime as registered; null when they can. A limit
+ * or a protection that would not hold is refused at start, never run without.
+ */
+function runtimeProblem(name: string, traits: RuntimeTraits, minCpus: number): string | null {
+  if (!traits.gvisor) return null;
+  if (!traits.seccomp)
+    return `sandbox runtime ${name} is gVisor registered without --oci-seccomp: Docker's seccomp profile would not apply inside it (bash scripts/install-gvisor.sh registers it with the flag)`;
+  if (minCpus < GVISOR_MIN_CPUS)
+    return `sandbox runtime ${name} is gVisor, whose own kernel works inside each sandbox's CPU limit: cpu_limit must be at least ${GVISOR_MIN_CPUS} there (MIN_CPU_LIMIT is ${minCpus})`;
+  return null;
+}
+
+/** How long a supervisor asked to end its program (gVisor, a timeout) may take to report. */
+const SUPERVISOR_STOP_MS = 5000;
+
 /** How long a supervisor that has reported may take to exit before its stream is cut. */
 const LAST_OUTPUT_GRACE_MS = 500;
 
@@ -637,6 +763,71 @@ function emptyReport(): TailReport {
     cpuTimeNs: null,
     notes: [],
     archive: false,
+  };
+}
+
+/**
+ * A sandbox the host killed whole at its memory limit: the program's OOM, with the limit as its
+ * peak (what the cgroup reached to be killed); its files and artifacts went with it.
+ */
+function oomOutcome(
+  box: SandboxContainer,
+  durationMs: number,
+  notice: (text: string) => void,
+): Outcome {
+  notice(
+    'the sandbox was killed whole at its memory limit (its kernel with it, as under gVisor): ' +
+      'the files it wrote are lost',
+  );
+  return {
+    verdict: null,
+    report: {
+      ...emptyReport(),
+      exitCode: 137,
+      oomKills: 1,
+      peakMemoryBytes: box.limits.memoryMb * MiB,
+    },
+    artifacts: [],
+    durationMs,
+  };
+}
+
+/** A gVisor sandbox whose kernel ended on its own under the program (see run). */
+function gvisorEndedOutcome(
+  exitCode: number,
+  durationMs: number,
+  notice: (text: string) => void,
+): Outcome {
+  notice(
+    `the sandbox's kernel (gVisor) ended under the program with exit code ${exitCode}: the program ` +
+      'used up what gVisor may take of the host (such as tasks, in a fork bomb); its files are lost',
+  );
+  return { verdict: null, report: { ...emptyReport(), exitCode }, artifacts: [], durationMs };
+}
+
+/**
+ * Fills the figures a gVisor sandbox cannot report from inside with the engine's count of the
+ * whole sandbox: CPU time since `cpuBefore` (read just before the program started) and peak
+ * memory over the sandbox's life, gVisor's own kernel included in both.
+ */
+async function withEngineUsage(
+  box: SandboxContainer,
+  o: Outcome,
+  cpuBefore: number | null,
+): Promise<Outcome> {
+  if (!o.report || (o.report.cpuTimeNs !== null && o.report.peakMemoryBytes !== null)) return o;
+  const after = await box.usage();
+  const cpu =
+    after.cpuNs !== null && cpuBefore !== null && after.cpuNs >= cpuBefore
+      ? after.cpuNs - cpuBefore
+      : null;
+  return {
+    ...o,
+    report: {
+      ...o.report,
+      cpuTimeNs: o.report.cpuTimeNs ?? cpu,
+      peakMemoryBytes: o.report.peakMemoryBytes ?? after.peakBytes,
+    },
   };
 }
 

@@ -22,6 +22,12 @@ export const SUPERVISOR_USER = `${SANDBOX_UID}:${SANDBOX_UID}`;
 /** When a container is looked at to confirm it is still up: at once, then twice more. */
 const CONFIRM_WATCH_MS = [0, 400, 800];
 
+/** The part of the engine's stats we read (cgroup v1 names; v2 has no max_usage). */
+interface EngineStats {
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+  memory_stats?: { max_usage?: number };
+}
+
 export class SandboxContainer {
   /** Settles when PID 1's stdio closes: the files are in, or the container is gone. */
   private readonly stdioClosed: Promise<void>;
@@ -214,6 +220,75 @@ export class SandboxContainer {
           `the sandbox stopped under the program while trying to ${what}`,
         );
     }
+  }
+
+  /**
+   * The container's CPU time and peak memory as the engine's cgroup counts them (one-shot stats,
+   * no second sample); nulls where it says nothing (a stopped container, cgroup v2 has no peak).
+   * Under gVisor this is the only place they can be read: nothing of the host's cgroup shows
+   * inside, and the count includes gVisor's own kernel.
+   */
+  async usage(): Promise<{ cpuNs: number | null; peakBytes: number | null }> {
+    try {
+      const stats = (await this.container.stats({
+        stream: false,
+        'one-shot': true,
+      })) as unknown as EngineStats;
+      const cpu = stats.cpu_stats?.cpu_usage?.total_usage;
+      const peak = stats.memory_stats?.max_usage;
+      return {
+        cpuNs: typeof cpu === 'number' && cpu > 0 ? cpu : null,
+        peakBytes: typeof peak === 'number' && peak > 0 ? peak : null,
+      };
+    } catch {
+      return { cpuNs: null, peakBytes: null };
+    }
+  }
+
+  /**
+   * Whether the container has stopped because the host's kernel killed it at its memory limit.
+   * Under gVisor that is how a program over its limit ends: the host kills gVisor, and with it
+   * the whole sandbox (supervisor, files, artifacts); the engine records it as OOMKilled. With
+   * `watch`, a container still running is looked at twice more (the engine's record of the stop
+   * lags the processes' end by a moment); else once.
+   */
+  async endedByOom(watch: boolean): Promise<boolean> {
+    for (const waitMs of watch ? CONFIRM_WATCH_MS : [0]) {
+      if (waitMs) await new Promise((r) => setTimeout(r, waitMs));
+      try {
+        const { State } = await this.container.inspect();
+        if (!State.Running) return State.OOMKilled === true;
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The exit code of a container that stopped on its own: not running, not killed at its memory
+   * limit, and not by a signal (a kill, ours or the engine's, ends it with 137 or 143). Null
+   * otherwise, or when the engine cannot say.
+   */
+  async endedOnItsOwn(): Promise<number | null> {
+    try {
+      const { State } = await this.container.inspect();
+      if (State.Running || State.OOMKilled || [0, 137, 143].includes(State.ExitCode)) return null;
+      return State.ExitCode;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Resolves when the engine says the container has stopped; stays pending when it cannot say
+   * (a lost connection is no proof of a stop). One long-polling request while it runs.
+   */
+  stopped(): Promise<void> {
+    return (this.container.wait({ condition: 'not-running' }) as Promise<unknown>).then(
+      () => undefined,
+      () => new Promise<void>(() => undefined),
+    );
   }
 
   /** Kills every process of the container at once (cancel, a backstop); gone already is fine. */

@@ -11,7 +11,9 @@ export interface SandboxPoolOptions {
   /** The limits pooled sandboxes are made with (the spec's defaults). */
   shape: SandboxLimits;
   /** The create options of a pooled sandbox of an image (hardening, labels, name). */
-  createOptions(image: string): Docker.ContainerCreateOptions;
+  createOptions(
+    image: string,
+  ): Docker.ContainerCreateOptions | Promise<Docker.ContainerCreateOptions>;
   /** Told of a failure to make one (the engine away, ...); the pool retries later. */
   onError?(err: unknown): void;
   /** Runs the pool's engine work off the jobs' critical path. */
@@ -125,7 +127,7 @@ export class SandboxPool {
             async () => {
               const made = await SandboxContainer.start(
                 this.docker,
-                this.opts.createOptions(image),
+                await this.opts.createOptions(image),
                 this.opts.shape,
               );
               // Its supervisor too: the exec's cost is paid here, not by the job.

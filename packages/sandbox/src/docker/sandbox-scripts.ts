@@ -6,7 +6,13 @@ import { CODE_DIR, OUTPUT_DIR } from './sandbox-paths';
  * started before its job exists (a pooled sandbox has one waiting), so the engine's exec cost is
  * off the job's path: it waits for one line of JSON on its stdin, then
  *   - runs the program (`python3 <entry> <args>` with the job's environment on top of the
- *     image's), its output going straight to the exec's stdout and stderr;
+ *     image's), its output going straight to the exec's stdout and stderr; with `nproc` (under
+ *     gVisor, whose kernel is the sandbox's own) the program's tasks are capped inside; with
+ *     `relay` (under gVisor) its output goes through pipes the supervisor copies out in full:
+ *     gVisor's writes to the exec's stdio stop at 64 KiB, and Python's unbuffered text layer
+ *     loses the rest of a larger write without a word (checked: 50 MiB written, 64 KiB kept),
+ *     and a line on its stdin ends the program at once (a timeout: under gVisor a new exec may
+ *     find no room, or start slowly, beside a fork bomb);
  *   - ends whatever the program left running (kill(-1) spares only the caller);
  *   - prints the end mark, the exit status and the container's cgroup figures (OOM kills, peak
  *     memory, CPU time), the collector's notes, a blank line, and a tar of the artifacts.
@@ -29,6 +35,7 @@ line = sys.stdin.buffer.readline()
 if not line:
     sys.exit(0)
 cmd = json.loads(line)
+ctl = os.dup(0)
 nul = os.open("/dev/null", os.O_RDONLY); os.dup2(nul, 0); os.close(nul)
 out = os.fdopen(os.dup(1), "wb")
 def first(*paths):
@@ -54,16 +61,51 @@ def cpu_ns():
     return int(v) if v.isdigit() else None
 rc = ""
 cpu_start = None
+def pump(src, dst):
+    while True:
+        try:
+            data = os.read(src, 65536)
+        except InterruptedError:
+            continue
+        if not data:
+            break
+        view = memoryview(data)
+        while view:
+            view = view[os.write(dst, view):]
+    os.close(src)
+pumps = []
 if "entry" in cmd:
     env = dict(os.environ); env.update(cmd["env"])
     cpu_start = cpu_ns()
+    if cmd.get("relay"):
+        import threading
+        pipes = [os.pipe(), os.pipe()]
     pid = os.fork()
     if pid == 0:
         try:
+            if cmd.get("relay"):
+                for i, (r, w) in enumerate(pipes):
+                    os.dup2(w, i + 1); os.close(r); os.close(w)
+            if cmd.get("nproc"):
+                import resource
+                resource.setrlimit(resource.RLIMIT_NPROC, (cmd["nproc"], cmd["nproc"]))
             os.execvpe("python3", ["python3", CODE + "/" + cmd["entry"]] + cmd["args"], env)
         except OSError as e:
             os.write(2, ("python3: %s\n" % e).encode())
         os._exit(127)
+    if cmd.get("relay"):
+        for i, (r, w) in enumerate(pipes):
+            os.close(w)
+            pumps.append(threading.Thread(target=pump, args=(r, i + 1), daemon=True))
+            pumps[-1].start()
+        # A line on stdin ends the program now (a timeout): no new process needed for it.
+        def stop_on_request():
+            if os.read(ctl, 64):
+                try:
+                    os.kill(-1, 9)
+                except OSError:
+                    pass
+        threading.Thread(target=stop_on_request, daemon=True).start()
     while True:
         try:
             _, status = os.waitpid(pid, 0); break
@@ -75,6 +117,8 @@ try:
     os.kill(-1, 9)
 except OSError:
     pass
+for t in pumps:
+    t.join(5)
 head = ["rc " + rc]
 if v1:
     head.append("oom " + field(first(cg + "/memory/memory.oom_control"), "oom_kill"))
@@ -151,6 +195,10 @@ export interface ProgramCommand {
   args: string[];
   /** The program's environment, on top of the image's own. */
   env: Record<string, string>;
+  /** RLIMIT_NPROC of the program (its processes and threads); absent: none set inside. */
+  nproc?: number;
+  /** Copy the program's output out through the supervisor's own pipes (gVisor). */
+  relay?: boolean;
 }
 
 /** The line that tells a waiting supervisor what to run (or only to collect). */

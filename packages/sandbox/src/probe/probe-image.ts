@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DockerFrames } from '../docker/docker-frames';
+import { engineRuntimeTraits } from '../docker/engine-runtime';
 import { platformError } from '../docker/platform-error';
 import { SandboxErrorCode } from '../errors/sandbox-error-code';
 import { SandboxPlatformError } from '../errors/sandbox-platform-error';
@@ -12,7 +13,9 @@ import type { RuntimeFacts } from './runtime-facts';
 /** More output than a probe's report ever is: the rest is not read. */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 
-export interface ProbeImageOptions extends Omit<ProbeOptionsInput, 'imageId'> {
+export interface ProbeImageOptions extends Omit<ProbeOptionsInput, 'imageId' | 'runtime'> {
+  /** OCI runtime of the sandboxes by name (e.g. runsc); the engine says what it is. */
+  runtime?: string;
   /** The whole probe, container made to report read; past it the container is killed. */
   timeoutMs: number;
 }
@@ -28,7 +31,8 @@ export async function probeImage(
   imageId: string,
   opts: ProbeImageOptions,
 ): Promise<RuntimeFacts> {
-  const options = probeOptions({ ...opts, imageId });
+  const runtime = await engineRuntimeTraits(docker, opts.runtime);
+  const options = probeOptions({ ...opts, imageId, runtime });
   let container: Docker.Container;
   try {
     container = await docker.createContainer(options);

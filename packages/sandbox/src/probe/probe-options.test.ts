@@ -1,10 +1,13 @@
 import { containerOptions } from '../docker/container-options';
+import { runtimeTraits } from '../docker/runtime-traits';
 import { probeOptions } from './probe-options';
+
+const runsc = runtimeTraits('runsc', { path: '/usr/bin/runsc' });
 
 const limits = { timeoutSec: 60, cpus: 1, memoryMb: 512, pids: 128 };
 
 describe('probeOptions', () => {
-  const probe = probeOptions({ imageId: 'sha256:abc', limits, runtime: 'runsc' });
+  const probe = probeOptions({ imageId: 'sha256:abc', limits, runtime: runsc });
   const job = containerOptions({
     image: 'img',
     limits,
@@ -13,7 +16,7 @@ describe('probeOptions', () => {
     outputBytes: 1024 * 1024,
     tmpBytes: 16 * 1024 * 1024,
     labels: {},
-    runtime: 'runsc',
+    runtime: runsc,
   });
 
   it("is a job's sandbox: the same hardening, limits and OCI runtime", () => {

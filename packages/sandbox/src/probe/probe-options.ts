@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { containerOptions } from '../docker/container-options';
+import type { RuntimeTraits } from '../docker/runtime-traits';
 import { CODE_DIR, SANDBOX_UID } from '../docker/sandbox-paths';
 import { probeSandboxName, SANDBOX_LABEL } from '../docker/sandbox-names';
 import type { SandboxLimits } from '../run-request';
@@ -13,7 +14,7 @@ export interface ProbeOptionsInput {
   /** A job's limits (memory, CPU, PIDs) are the probe's too. */
   limits: SandboxLimits;
   /** OCI runtime of the sandboxes (e.g. runsc): the probe runs where jobs run. */
-  runtime?: string;
+  runtime?: RuntimeTraits;
   labels?: Record<string, string>;
 }
 
