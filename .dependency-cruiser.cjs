@@ -44,6 +44,14 @@ module.exports = {
       to: { path: '^packages/([^/]+)/src/(?!index\\.ts$)', pathNot: '^packages/$2/' },
     },
     {
+      name: 'spans-through-the-api-alone',
+      severity: 'error',
+      comment:
+        'Code that makes spans uses OpenTelemetry’s API alone (a no-op until a process sets up tracing); the SDK and exporter are set up once per process, by packages/telemetry.',
+      from: { path: '^(apps|packages)/', pathNot: '^packages/telemetry/|\\.test\\.ts$' },
+      to: { path: '^node_modules/@opentelemetry/(?!api/)' },
+    },
+    {
       name: 'client-on-fetch-alone',
       severity: 'error',
       comment:

@@ -120,8 +120,13 @@ describeDocker('a worker that cannot run sandboxes', () => {
   });
 
   it('refuses to start without the Docker socket’s group, saying how to give it', async () => {
-    // As a user outside the socket's group.
-    const r = await refusal({ HOME: '/tmp' }, { uid: 65534, gid: 65534 });
+    // As a user outside the socket's group, from a directory it may read (Node.js reads the
+    // nearest package.json from the working directory up, and refuses to start on EACCES).
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-nobody-'));
+    fs.chmodSync(cwd, 0o755);
+    const r = await refusal({ HOME: '/tmp' }, { uid: 65534, gid: 65534, cwd }).finally(() =>
+      fs.rmSync(cwd, { recursive: true, force: true }),
+    );
     expect(r.exit.code).toBe(1);
     expect(r.output).toMatch(/Docker engine unreachable \(EACCES\)/);
     expect(r.output).toMatch(/run the worker in its group \(stat -c %g \/var\/run\/docker\.sock\)/);

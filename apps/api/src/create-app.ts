@@ -19,6 +19,7 @@ import type { Operations } from './ops/operations';
 import { admission, jobsAuth, mountOperations, requestMetrics } from './ops/mount-operations';
 import { mountPlayground } from './playground/mount-playground';
 import type { RuntimeCatalog } from './runtimes/runtime-catalog';
+import { traceRequests } from './tracing/trace-requests';
 
 export interface AppDeps {
   config: Config;
@@ -47,6 +48,11 @@ export function createApp(deps: AppDeps): Express {
 
   mountOperations(app, deps);
   mountPlayground(app);
+  // Tracing on: each request to the job routes starts (or continues) a job's trace.
+  if (config.tracing.endpoint) {
+    app.use('/jobs', traceRequests());
+    app.use('/runtimes', traceRequests());
+  }
   // CORS_ORIGINS: before the key check, since a preflight carries no key, and so that every
   // answer (a 401 or a 429 too) is readable by the page that asked.
   const crossOrigin = jobsCors(config.cors.origins, config.apiKeys.keys.length > 0);

@@ -1,5 +1,6 @@
 import { loadConfigOrExit, type Config } from '@job-runner/config';
 import { createLogger, type Logger } from '@job-runner/logger';
+import { startTracing } from '@job-runner/telemetry';
 
 export interface ProcessOptions {
   /** `api` or `worker`: names the process in its log lines and its fatal message. */
@@ -22,6 +23,13 @@ export function runProcess(opts: ProcessOptions): void {
     json: config.nodeEnv === 'production',
     defaultMeta: { service: opts.name },
   });
+  // Before anything starts: the first request's and the first job's spans have somewhere to go.
+  const tracing = startTracing(config.tracing, { defaultServiceName: `job-runner-${opts.name}` });
+  if (tracing.enabled)
+    logger.info('tracing on', {
+      endpoint: config.tracing.endpoint,
+      sampler: config.tracing.sampler,
+    });
   const main = async () => {
     const running = await opts.start(config, logger);
     let stopping = false;
@@ -34,6 +42,8 @@ export function runProcess(opts: ProcessOptions): void {
       } catch (err) {
         logger.error('shutdown did not finish cleanly', { error: (err as Error).message });
       }
+      // The last spans (the jobs just finished or handed back) are sent before the exit.
+      await tracing.shutdown();
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));

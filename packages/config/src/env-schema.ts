@@ -7,6 +7,17 @@ const MiB = 1024 * 1024;
 const flag = () => Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off');
 const int = () => Joi.number().integer();
 
+/** OTEL_TRACES_SAMPLER's standard values. */
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type TracesSampler = (typeof TRACES_SAMPLERS)[number];
+
 /**
  * Every environment variable the platform reads, with its default and one line of meaning: the
  * single source of the configuration. `.env.example` and compose.yaml list the same variables
@@ -352,6 +363,39 @@ export const envVariables = {
     .description(
       "32-byte key (64 hex digits or base64) sealing each job's spec.env values with AES-256-GCM, the same in every process; required with FILE_STORE=s3",
     ),
+  // OpenTelemetry's own variables (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/):
+  // the ones that decide whether and where traces go are checked here; the exporter reads the
+  // rest itself (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION, OTEL_RESOURCE_ATTRIBUTES).
+  OTEL_EXPORTER_OTLP_ENDPOINT: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow('')
+    .default('')
+    .description(
+      "OpenTelemetry collector's OTLP/HTTP address (e.g. http://localhost:4318): traces go to <it>/v1/traces; empty (and no OTEL_EXPORTER_OTLP_TRACES_ENDPOINT): no tracing, at no cost",
+    ),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow('')
+    .default('')
+    .description('full URL for traces alone (…/v1/traces); wins over OTEL_EXPORTER_OTLP_ENDPOINT'),
+  OTEL_SERVICE_NAME: Joi.string()
+    .allow('')
+    .default('')
+    .description('service.name on the traces; empty: job-runner-api or job-runner-worker'),
+  OTEL_TRACES_SAMPLER: Joi.string()
+    .valid(...TRACES_SAMPLERS)
+    .default('parentbased_always_on')
+    .description(
+      'which traces are kept: parentbased_* follow a caller that sent a traceparent header',
+    ),
+  OTEL_TRACES_SAMPLER_ARG: Joi.number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .description('the ratio kept by the *traceidratio samplers (0..1)'),
+  OTEL_SDK_DISABLED: flag()
+    .default(false)
+    .description('true: no tracing even with an endpoint set'),
 };
 
 /** Variables with no default: absent unless the operator sets them. */

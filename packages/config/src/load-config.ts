@@ -3,7 +3,7 @@ import dotenv from 'dotenv';
 import { ConfigError } from './config-error';
 import { parseCorsOrigins } from './cors-origins';
 import { dockerCertPath, dockerEndpointProblems } from './docker-endpoint-problems';
-import { envSchema, type EnvValues } from './env-schema';
+import { envSchema, type EnvValues, type TracesSampler } from './env-schema';
 import { GVISOR_MIN_CPU_LIMIT, MIN_CPU_LIMIT } from './limits';
 import { parseRedisNodes } from './redis-nodes';
 
@@ -194,6 +194,21 @@ function toConfig(v: EnvValues) {
             forcePathStyle: v.S3_FORCE_PATH_STYLE,
           }
         : { kind: 'local' as const },
+    /**
+     * OpenTelemetry traces: `endpoint` is where spans are sent (OTLP over HTTP, protobuf), null
+     * when tracing is off (no endpoint, or OTEL_SDK_DISABLED): then nothing is set up at all.
+     */
+    tracing: {
+      endpoint: v.OTEL_SDK_DISABLED
+        ? null
+        : v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+          (v.OTEL_EXPORTER_OTLP_ENDPOINT
+            ? `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
+            : null),
+      serviceName: v.OTEL_SERVICE_NAME || null,
+      sampler: v.OTEL_TRACES_SAMPLER as TracesSampler,
+      samplerRatio: v.OTEL_TRACES_SAMPLER_ARG,
+    },
     /** Key sealing spec.env values (32 bytes); null: they are kept in a 0600 file unsealed. */
     secretsKey: v.JOB_SECRETS_KEY ? parseSecretsKey(v.JOB_SECRETS_KEY) : null,
   };

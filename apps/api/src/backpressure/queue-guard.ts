@@ -3,8 +3,8 @@ import type { Queue } from 'bullmq';
 import { serviceUnavailable } from '../errors/http-error';
 import { withTimeout } from '../health/with-timeout';
 
-/** Jobs that are queued but not started: what MAX_QUEUE_SIZE bounds. */
-const WAITING_STATES = ['waiting', 'prioritized', 'delayed', 'paused'] as const;
+/** Jobs that are queued but not started (a paused queue's included): what MAX_QUEUE_SIZE bounds. */
+const WAITING_STATES = ['waiting', 'prioritized', 'delayed'] as const;
 
 /**
  * Refuses a submission with 503 and Retry-After while the jobs waiting to start are at

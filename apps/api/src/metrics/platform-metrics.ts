@@ -14,12 +14,14 @@ import type { Logger } from '@job-runner/logger';
 import { withTimeout } from '../health/with-timeout';
 import { verdictLabel } from './verdict-label';
 
-/** The states whose counts are exported; together they are every job BullMQ holds. */
+/**
+ * The states whose counts are exported; together they are every job BullMQ holds (since BullMQ 6
+ * the jobs of a paused queue stay in `waiting`: there is no `paused` list).
+ */
 const STATES = [
   'waiting',
   'prioritized',
   'delayed',
-  'paused',
   'active',
   'completed',
   'failed',

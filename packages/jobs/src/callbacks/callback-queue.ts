@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { bullmqTelemetry } from '../telemetry/bullmq-telemetry';
 import type { RetentionOptions } from '../queue/create-queue';
 import { keyPrefix } from '../queue/queue-names';
 import type { RedisClient } from '../queue/redis-client';
@@ -10,6 +11,8 @@ export const callbackQueueName = (queueName: string): string => `${queueName}-ca
 export interface CallbackQueueOptions {
   attempts: number;
   backoffMs: number;
+  /** BullMQ's spans and the trace context in each delivery (tracing on). */
+  traced?: boolean;
 }
 
 /**
@@ -33,6 +36,7 @@ export function createCallbackQueue(
   return new Queue<CallbackData, CallbackReceipt>(callbackQueueName(queueName), {
     connection,
     prefix: keyPrefix(connection),
+    ...bullmqTelemetry(opts.traced ?? false),
     defaultJobOptions: {
       attempts: opts.attempts,
       backoff: { type: 'exponential', delay: opts.backoffMs },

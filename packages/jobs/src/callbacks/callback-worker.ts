@@ -7,6 +7,7 @@ import type { RedisClient } from '../queue/redis-client';
 import type { CallbackData, CallbackReceipt } from './callback-data';
 import { createCallbackProcessor } from './callback-processor';
 import { callbackQueueName, createCallbackQueue } from './callback-queue';
+import { bullmqTelemetry } from '../telemetry/bullmq-telemetry';
 import { enqueueCallback } from './enqueue-callback';
 
 /**
@@ -40,7 +41,7 @@ export class CallbackWorker {
     this.queue = createCallbackQueue(
       config.queueName,
       connection,
-      config.callbacks,
+      { ...config.callbacks, traced: !!config.tracing.endpoint },
       config.retention,
     );
   }
@@ -62,6 +63,7 @@ export class CallbackWorker {
       {
         connection,
         prefix: keyPrefix(connection),
+        ...bullmqTelemetry(!!config.tracing.endpoint),
         concurrency: CALLBACK_CONCURRENCY,
         // An attempt is the resolution plus one request, each bounded by CALLBACK_TIMEOUT_MS.
         lockDuration: Math.max(30_000, 4 * config.callbacks.timeoutMs),

@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { bullmqTelemetry } from '../telemetry/bullmq-telemetry';
 import type { JobData } from './job-data';
 import { keyPrefix } from './queue-names';
 import type { RedisClient } from './redis-client';
@@ -8,6 +9,8 @@ export interface QueueOptions {
   backoffMs: number;
   /** Rows kept in each job's BullMQ log (its output mirror); 0: no mirror. */
   keepLogs?: number;
+  /** BullMQ's spans and the trace context in each job (tracing on). */
+  traced?: boolean;
 }
 
 /** How long, and how many, finished jobs BullMQ keeps (their logs and files follow them). */
@@ -32,6 +35,7 @@ export function createQueue(
   return new Queue<JobData>(name, {
     connection,
     prefix: keyPrefix(connection),
+    ...bullmqTelemetry(opts.traced ?? false),
     defaultJobOptions: {
       attempts: opts.attempts,
       backoff: { type: 'exponential', delay: opts.backoffMs },

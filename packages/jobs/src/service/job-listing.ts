@@ -24,17 +24,20 @@ export interface ListQuery {
 export const LIST_DEFAULT_LIMIT = 20;
 export const LIST_MAX_LIMIT = 100;
 
-/** Where each status can be found among BullMQ's states (a canceled job sits in two). */
+/**
+ * Where each status can be found among BullMQ's states (a canceled job sits in two). A paused
+ * queue's jobs are in `wait` (BullMQ 6 has no `paused` list).
+ */
 const STATES_OF: Record<JobStatus, JobType[]> = {
-  queued: ['wait', 'paused', 'prioritized', 'delayed', 'waiting-children'],
+  queued: ['wait', 'prioritized', 'delayed', 'waiting-children'],
   running: ['active'],
   succeeded: ['completed'],
   failed: ['failed'],
-  canceled: ['failed', 'wait', 'paused', 'prioritized', 'delayed'],
+  canceled: ['failed', 'wait', 'prioritized', 'delayed'],
 };
 const ALL_STATES: JobType[] = [...new Set(Object.values(STATES_OF).flat())];
 /** States whose jobs are taken in list order: a position in the queue means something there. */
-const QUEUE_ORDER: JobType[] = ['wait', 'paused'];
+const QUEUE_ORDER: JobType[] = ['wait'];
 
 interface Entry {
   id: string;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type Joi from 'joi';
 import type { Config } from '@job-runner/config';
@@ -74,13 +75,13 @@ export class JobService {
     this.queue = createQueue(
       config.queueName,
       this.connection,
-      { ...config.retry, keepLogs: config.admin.logLines },
+      { ...config.retry, keepLogs: config.admin.logLines, traced: !!config.tracing.endpoint },
       config.retention,
     );
     this.callbacks = createCallbackQueue(
       config.queueName,
       this.connection,
-      config.callbacks,
+      { ...config.callbacks, traced: !!config.tracing.endpoint },
       config.retention,
     );
     this.logs = new LogStore(this.connection, keyBase(this.connection, config.queueName));
@@ -168,6 +169,8 @@ export class JobService {
       await this.store.remove(jobId).catch(() => undefined);
       throw err;
     }
+    // The request's span (tracing on): the trace is found by the job's id.
+    trace.getActiveSpan()?.setAttributes({ 'job.id': jobId, 'job.runtime': spec.runtime });
     this.logger.info('job queued', {
       jobId,
       runtime: spec.runtime,
@@ -219,7 +222,7 @@ export class JobService {
    * (running, ended, or waiting out a retry delay).
    */
   async queuePosition(jobId: string): Promise<number | null> {
-    const inLine = await this.queue.getRanges(['wait', 'paused'], 0, -1, true);
+    const inLine = await this.queue.getRanges(['wait'], 0, -1, true);
     const i = inLine.indexOf(jobId);
     return i < 0 ? null : i + 1;
   }

@@ -1,6 +1,7 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from '@job-runner/logger';
-import type { SandboxInventory } from '@job-runner/sandbox';
+import { trace } from '@opentelemetry/api';
+import { failSpan, inSpan, jobTracer, type SandboxInventory } from '@job-runner/sandbox';
 import { PlatformFailureError } from '../errors/platform-failure-error';
 import type { JobDirs } from '../files/job-files';
 import type { LogStore } from '../logs/log-store';
@@ -43,34 +44,23 @@ export function createJobProcessor(deps: JobProcessorDeps) {
     let secrets: Record<string, string> = {};
     // The job's working copy, until its artifacts are checked in (or it is let go).
     let copy: JobDirs | null = null;
+    // BullMQ's `process` span when tracing is on (the job's trace, continued from its request).
+    const span = trace.getActiveSpan();
+    span?.setAttributes({
+      'job.id': jobId,
+      'job.runtime': job.data.spec.runtime,
+      'job.attempt': startsOf(job),
+      'job.code_bytes': sizeOf(job.data.files.code),
+      'job.input_bytes': sizeOf(job.data.files.input),
+    });
+    if (span && startsOf(job) === 1)
+      // The wait in the queue, from the submission to this start.
+      jobTracer().startSpan('job.queue_wait', { startTime: job.timestamp }).end();
     try {
-      await progress({ phase: 'preparing' });
-      if (job.attemptsMade > 0)
-        await deps.logs.append(
-          jobId,
-          note(`attempt ${tryOf(job)} of ${attempts} after a platform failure`),
-        );
-      else if (startsOf(job) > 1)
-        await deps.logs.append(
-          jobId,
-          note(
-            'rerun from the start: the previous run was interrupted (its worker stopped or died)',
-          ),
-        );
-      if (startsOf(job) > 1 && deps.inventory) {
-        // An earlier attempt's sandbox may still run the program (its worker was killed): it
-        // goes before this one starts, so the program never runs twice at once.
-        const removed = await removeEarlierAttempts(deps.inventory, jobId);
-        if (removed > 0) {
-          log.warn('removed the sandbox of an earlier attempt', { sandboxes: removed });
-          await deps.logs.append(
-            jobId,
-            note('a sandbox of an earlier attempt was still there: removed before this run'),
-          );
-        }
-      }
-
-      const prepared = await prepareRun(job, deps);
+      const prepared = await inSpan('job.prepare', {}, async () => {
+        await beforeRun(job, jobId, deps, log);
+        return prepareRun(job, deps);
+      });
       if (prepared.kind === 'canceled') {
         await deps.logs.end(jobId);
         throw new UnrecoverableError(CANCELED);
@@ -98,12 +88,24 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         durationMs: ran.result.durationMs,
         sandbox: ran.result.sandbox,
       });
+      span?.setAttributes({
+        'job.verdict': ran.result.verdict,
+        ...(ran.result.exitCode !== null ? { 'process.exit.code': ran.result.exitCode } : {}),
+        'job.duration_ms': ran.result.durationMs,
+        ...(ran.result.cpuTimeMs !== null ? { 'job.cpu_time_ms': ran.result.cpuTimeMs } : {}),
+        'job.artifacts': ran.result.artifacts.length,
+        'job.artifact_bytes': sizeOf(ran.result.artifacts),
+        'job.output_dropped_bytes': ran.droppedBytes,
+        'sandbox.source': ran.result.sandbox ?? 'none',
+      });
       // Stored before the end is recorded: whoever sees the job ended can fetch its artifacts.
       copy = null;
-      await deps.files.checkin(
-        jobId,
-        prepared.dirs,
-        ran.result.artifacts.map((a) => a.name),
+      await inSpan('job.store', {}, () =>
+        deps.files.checkin(
+          jobId,
+          prepared.dirs,
+          ran.result.artifacts.map((a) => a.name),
+        ),
       );
       return await recordOutcome(job, deps.logs, prepared.spec, ran);
     } catch (err) {
@@ -119,6 +121,10 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         return await handBack(job, token, deps.logs, log, 'the Docker engine is unreachable');
       }
       log.warn('platform error', { try: tryOf(job), attempts, error: failure.reason });
+      if (span) {
+        span.setAttribute('job.verdict', 'platform error');
+        failSpan(span, new PlatformFailureError(failure.reason));
+      }
       await deps.logs
         .append(
           jobId,
@@ -133,4 +139,39 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       if (copy) await deps.files.release(copy).catch(() => undefined);
     }
   };
+}
+
+const sizeOf = (files: { size: number }[]): number => files.reduce((n, f) => n + f.size, 0);
+
+/**
+ * What a start says in the job's log before it runs: a retry or a rerun. A rerun first removes
+ * every sandbox of an earlier attempt (its worker was killed and it may still run the program),
+ * so the program never runs twice at once.
+ */
+async function beforeRun(
+  job: Job<JobData>,
+  jobId: string,
+  deps: JobProcessorDeps,
+  log: Logger,
+): Promise<void> {
+  if (job.attemptsMade > 0)
+    await deps.logs.append(
+      jobId,
+      note(`attempt ${tryOf(job)} of ${job.opts.attempts ?? 1} after a platform failure`),
+    );
+  else if (startsOf(job) > 1)
+    await deps.logs.append(
+      jobId,
+      note('rerun from the start: the previous run was interrupted (its worker stopped or died)'),
+    );
+  if (startsOf(job) > 1 && deps.inventory) {
+    const removed = await removeEarlierAttempts(deps.inventory, jobId);
+    if (removed > 0) {
+      log.warn('removed the sandbox of an earlier attempt', { sandboxes: removed });
+      await deps.logs.append(
+        jobId,
+        note('a sandbox of an earlier attempt was still there: removed before this run'),
+      );
+    }
+  }
 }

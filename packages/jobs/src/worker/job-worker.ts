@@ -20,6 +20,7 @@ import { CancelRegistry } from './cancel-registry';
 import { note } from './job-note';
 import { createJobProcessor } from './job-processor';
 import { WORKER_LABEL } from './orphan-reaper';
+import { bullmqTelemetry } from '../telemetry/bullmq-telemetry';
 import { WorkerUpkeep } from './worker-upkeep';
 
 /** A worker's id: the host, the process and a random part (a restarted process is another). */
@@ -93,7 +94,13 @@ export class JobWorker {
     const images = [...new Set(Object.values(config.runtimes))];
     for (const remark of (await this.runner.prepare?.(images)) ?? []) this.log.warn(remark);
     const logs = new LogStore(this.connection, keyBase(this.connection, config.queueName));
-    const queue = createQueue(config.queueName, this.connection, config.retry, config.retention);
+    const traced = !!config.tracing.endpoint;
+    const queue = createQueue(
+      config.queueName,
+      this.connection,
+      { ...config.retry, traced },
+      config.retention,
+    );
     this.queue = queue;
     const callbacks = new CallbackWorker({
       config,
@@ -147,6 +154,7 @@ export class JobWorker {
     this.worker = new Worker<JobData, RunSummary>(config.queueName, processor, {
       connection: this.connection,
       prefix: keyPrefix(this.connection),
+      ...bullmqTelemetry(traced),
       concurrency: config.workerConcurrency,
       // A dead worker's job is given back once its lock runs out; see MAX_STALLED_COUNT.
       lockDuration: config.lifecycle.lockDurationMs,
@@ -200,7 +208,8 @@ export class JobWorker {
       await this.runner.recover?.().catch(() => undefined);
       const removed = await this.upkeep?.reapOwnLeftovers().catch(() => 0);
       this.engineDown = null;
-      this.worker?.resume();
+      // Async since BullMQ 6: the worker takes jobs again once it has resumed.
+      await this.worker?.resume();
       this.log.info('the Docker engine answers again: taking jobs', { leftoversRemoved: removed });
     })();
   }

@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import type Docker from 'dockerode';
 import { extractArtifacts } from '../archive/extract-artifacts';
 import { packDirectories } from '../archive/pack-files';
@@ -11,6 +12,8 @@ import type { SandboxCheck, SandboxRunner } from '../sandbox-runner';
 import type { SandboxInfo, SandboxInventory } from '../sandbox-inventory';
 import { sandboxEnv } from '../sandbox-env';
 import { now } from '../timer';
+import { inSpan, startSpan } from '../tracing/in-span';
+import { RunSpans } from '../tracing/run-spans';
 import { BackgroundWork } from './background-work';
 import { containerOptions } from './container-options';
 import { dockerClient } from './docker-client';
@@ -272,7 +275,17 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     let warm: boolean;
     let naming: Promise<void>;
     try {
-      ({ box, warm, naming } = await this.acquire(req, limits, traits));
+      // Named once known: `sandbox.take` (warm, from the pool) or `sandbox.create` (cold).
+      ({ box, warm, naming } = await inSpan('sandbox.acquire', {}, async (span) => {
+        const got = await this.acquire(req, limits, traits).catch((err: unknown) => {
+          // What fails is making one (a warm one that cannot serve falls back to that).
+          span.updateName('sandbox.create');
+          throw err;
+        });
+        span.updateName(got.warm ? 'sandbox.take' : 'sandbox.create');
+        span.setAttribute('sandbox.source', got.warm ? 'warm' : 'cold');
+        return got;
+      }));
     } catch (err) {
       leave();
       throw err;
@@ -284,25 +297,42 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     let started = now();
     try {
       try {
-        await Promise.all([
-          box.sendFiles(
-            packDirectories([
-              { prefix: 'code', dir: req.codeDir },
-              { prefix: 'input', dir: req.inputDir },
-            ]),
-          ),
-          naming,
-          // Ready already in a pooled sandbox; beside the files in a cold one.
-          box.startSupervisor(),
-        ]);
+        await inSpan('sandbox.files_in', {}, () =>
+          Promise.all([
+            box.sendFiles(
+              packDirectories([
+                { prefix: 'code', dir: req.codeDir },
+                { prefix: 'input', dir: req.inputDir },
+              ]),
+            ),
+            naming,
+            // Ready already in a pooled sandbox; beside the files in a cold one.
+            box.startSupervisor(),
+          ]),
+        );
       } finally {
         req.signal?.removeEventListener('abort', onAbort);
       }
       const usage = traits.gvisor ? await box.usage() : null;
       started = now();
-      let outcome = await this.execute(box, req, leave, traits.gvisor ? limits.pids : undefined);
-      if (usage) outcome = await withEngineUsage(box, outcome, usage.cpuNs);
-      return { ...toResult(outcome), sandbox: warm ? 'warm' : 'cold' };
+      const spans = new RunSpans();
+      let outcome: Outcome;
+      try {
+        outcome = await this.execute(
+          box,
+          req,
+          leave,
+          traits.gvisor ? limits.pids : undefined,
+          spans,
+        );
+        if (usage) outcome = await withEngineUsage(box, outcome, usage.cpuNs);
+      } catch (err) {
+        spans.fail(err);
+        throw err;
+      }
+      const result: RunResult = { ...toResult(outcome), sandbox: warm ? 'warm' : 'cold' };
+      spans.finish(result);
+      return result;
     } catch (err) {
       if (req.signal?.aborted) return canceledResult();
       // The host killed the whole sandbox at its memory limit (how gVisor's end): the
@@ -429,8 +459,13 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
 
   /** Removes a finished sandbox in the background; the reaper covers a worker that dies first. */
   private release(box: SandboxContainer): void {
+    // Part of the job's trace (from when it really starts), though the job does not wait for it.
+    const job = context.active();
     const removal = this.background
-      .run(() => box.remove(), 'remove')
+      .run(() => {
+        const span = startSpan('sandbox.remove', job);
+        return box.remove().finally(() => span.end());
+      }, 'remove')
       .catch(() => undefined)
       .finally(() => this.removals.delete(removal));
     this.removals.add(removal);
@@ -453,6 +488,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     programEnded: () => void,
     /** The program's task limit, held inside the sandbox (gVisor); absent under runc. */
     nproc: number | undefined,
+    spans: RunSpans,
   ): Promise<Outcome> {
     const limits = this.collectLimits;
     const collectMs = this.collectTimeoutMs;
@@ -514,6 +550,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
         if (!before && tail.markSeen && !st.stoppedBy) {
           // The program has ended; the collection that follows has a deadline of its own.
           programEnded();
+          spans.programEnded();
           st.ended = now();
           clearTimeout(st.timer);
           req.onPhase?.('collecting');
@@ -525,6 +562,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
         return pending;
       });
       req.onPhase?.('running');
+      spans.programStarted();
       st.started = now();
       st.timer = setTimeout(() => stop('timeout'), req.limits.timeoutSec * 1000);
       supervisor.write(

@@ -1,0 +1,89 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  TracerProvider,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace';
+import { makeSampler, type SamplerName } from './make-sampler';
+
+/** What the configuration says of tracing (config.tracing). */
+export interface TracingSettings {
+  /** Where spans go (OTLP over HTTP, protobuf); null: tracing is off. */
+  endpoint: string | null;
+  serviceName: string | null;
+  sampler: SamplerName;
+  samplerRatio: number;
+}
+
+export interface StartTracingOptions {
+  /** service.name when OTEL_SERVICE_NAME is unset: `job-runner-api`, `job-runner-worker`. */
+  defaultServiceName: string;
+  /** Replaces the OTLP exporter, spans handed over as each ends (tests: the in-memory one). */
+  exporter?: SpanExporter;
+}
+
+export interface Tracing {
+  readonly enabled: boolean;
+  /** Sends the spans not yet sent. */
+  flush(): Promise<void>;
+  /** Sends what is left and unregisters everything (the process may start tracing again). */
+  shutdown(): Promise<void>;
+}
+
+const OFF: Tracing = {
+  enabled: false,
+  flush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+/**
+ * Sets up OpenTelemetry for this process when an endpoint is configured: a tracer provider
+ * exporting in batches (OTLP/HTTP), W3C trace context (a caller's `traceparent` is continued,
+ * and BullMQ carries it from the API to the worker), and async-local context. With no endpoint
+ * nothing is registered: every span the code asks for is OpenTelemetry's no-op, and BullMQ is
+ * given no telemetry at all.
+ */
+export function startTracing(settings: TracingSettings, opts: StartTracingOptions): Tracing {
+  if (!settings.endpoint && !opts.exporter) return OFF;
+  const exporter = opts.exporter ?? new OTLPTraceExporter({ url: settings.endpoint ?? undefined });
+  const provider = new TracerProvider({
+    // OTEL_RESOURCE_ATTRIBUTES first; the service's name from the configuration wins.
+    resource: detectResources({ detectors: [envDetector] }).merge(
+      resourceFromAttributes({
+        'service.name': settings.serviceName ?? opts.defaultServiceName,
+        'service.namespace': 'job-runner',
+      }),
+    ),
+    sampler: makeSampler(settings.sampler, settings.samplerRatio),
+    spanProcessors: [
+      opts.exporter ? new SimpleSpanProcessor({ exporter }) : new BatchSpanProcessor({ exporter }),
+    ],
+  });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+  );
+  trace.setGlobalTracerProvider(provider);
+  return {
+    enabled: true,
+    flush: () => provider.forceFlush(),
+    async shutdown() {
+      await provider.shutdown().catch(() => undefined);
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+  };
+}
