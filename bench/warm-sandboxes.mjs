@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
+import { bareDockerRun } from './lib/bare-docker-run.mjs';
 import { startBenchServer } from './lib/bench-server.mjs';
 
 const run = promisify(execFile);
@@ -21,36 +22,7 @@ const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 2);
 const IMAGE = process.env.JOB_RUN_IMAGE ?? 'job-runner-exec:latest';
 
 /** The hardened flags the platform uses, for a fair bare run. */
-const DOCKER_RUN = [
-  'run',
-  '--rm',
-  '--network',
-  'none',
-  '--read-only',
-  '--cap-drop',
-  'ALL',
-  '--security-opt',
-  'no-new-privileges',
-  '--user',
-  '10001:10001',
-  '--memory',
-  '512m',
-  '--memory-swap',
-  '512m',
-  '--cpus',
-  '1',
-  '--pids-limit',
-  '128',
-  '--init',
-  '--tmpfs',
-  '/tmp:rw,noexec,nosuid,nodev,size=64m',
-  '--log-driver',
-  'none',
-  IMAGE,
-  'python3',
-  '-c',
-  'print(1)',
-];
+const DOCKER_RUN = bareDockerRun(IMAGE);
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);

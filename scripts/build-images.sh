@@ -3,9 +3,10 @@
 #   job-runner:latest        the API and the worker (Dockerfile)
 #   job-runner-redis:latest  Redis from Debian's package (Dockerfile.redis)
 #   $JOB_RUN_IMAGE           the sandbox (Dockerfile.exec, via build-exec-image.sh)
-# Where a registry answers the ordinary public bases are used (node:20-bookworm-slim,
-# debian:bookworm-slim). Where none does, the Debian bases are made offline with debootstrap +
-# docker import (see scripts/lib/base-image.sh), and Node.js 20 comes from Debian trixie.
+# Where a registry answers the ordinary public bases are used (node:24-bookworm-slim,
+# debian:bookworm-slim). Where none does, the Debian base is made offline with debootstrap +
+# docker import (see scripts/lib/base-image.sh). Either way the API and worker image runs the
+# Node.js of .node-version, from the npm registry's official binaries where the base has another.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +43,8 @@ redis_base=$(ensure_base_image "${REDIS_BASE_IMAGE:-debian:bookworm-slim}" bookw
 build "$REDIS_IMAGE (Dockerfile.redis from $redis_base)" \
   -f Dockerfile.redis --build-arg "BASE_IMAGE=$redis_base" -t "$REDIS_IMAGE" .
 
-# 3. The API and worker image: the public Node.js image, else Node.js 20 from Debian trixie.
+# 3. The API and worker image: the public Node.js image, else a plain Debian base; the Node.js of
+# .node-version (and npm, for a base without it) from the npm registry, into docker/node-dist.
 # npm in the build must trust what the host's npm trusts where TLS is intercepted: BUILD_CA_FILE,
 # else the host's NODE_EXTRA_CA_CERTS or npm cafile, goes to docker/build-ca.crt (build stage only).
 ca="${BUILD_CA_FILE:-${NODE_EXTRA_CA_CERTS:-$(npm config get cafile 2>/dev/null || true)}}"
@@ -52,9 +54,17 @@ if [ -n "$ca" ] && [ -f "$ca" ]; then
   echo "build-images: npm in the build trusts the CA bundle $ca"
   cp "$ca" docker/build-ca.crt
 fi
-node_base=$(ensure_base_image "${NODE_BASE_IMAGE:-node:20-bookworm-slim}" trixie)
-build "$APP_IMAGE (Dockerfile from $node_base)" \
-  -f Dockerfile --build-arg "NODE_BASE=$node_base" -t "$APP_IMAGE" .
+node_version=$(tr -d ' \n' < .node-version)
+bash scripts/install-node.sh --pack docker/node-dist >/dev/null
+npm_version=$(npm --version)
+if [ ! -f "docker/node-dist/npm-${npm_version}.tgz" ]; then
+  rm -f docker/node-dist/npm-*.tgz
+  (cd docker/node-dist && npm pack --silent "npm@${npm_version}" >/dev/null)
+fi
+node_base=$(ensure_base_image "${NODE_BASE_IMAGE:-node:24-bookworm-slim}" bookworm)
+build "$APP_IMAGE (Dockerfile from $node_base, Node.js $node_version)" \
+  -f Dockerfile --build-arg "NODE_BASE=$node_base" --build-arg "NODE_VERSION=$node_version" \
+  -t "$APP_IMAGE" .
 
 rm -f docker/build-ca.crt
 echo "build-images: done"

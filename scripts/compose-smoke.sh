@@ -130,6 +130,13 @@ worker_proc=$(compose exec -T worker sh -c "grep -E '^(Uid|Groups|CapEff):' /pro
 expected="Uid: 10002 10002 10002 10002 Groups: $(stat -c %g "$SOCKET") CapEff: 0000000000000000"
 [ "$(echo "$worker_proc" | sed 's/ *$//')" = "$expected" ] || fail "the worker runs as '$worker_proc', not '$expected'"
 say "the worker runs as 10002, in the socket's group $(stat -c %g "$SOCKET"), with no capability"
+# The Node.js the project chose (.node-version, an LTS line), in the API and in the worker.
+want_node="v$(tr -d ' \n' < .node-version)"
+for svc in api worker; do
+  got=$(compose exec -T "$svc" node --version | tr -d '\r')
+  [ "$got" = "$want_node" ] || fail "the $svc runs Node.js $got, not $want_node"
+done
+say "the api and the worker run Node.js $want_node"
 
 # Redis keeps its data (append-only) and never evicts BullMQ's keys.
 redis_get() { compose exec -T redis redis-cli config get "$1" 2>&1 | tr -d '\r' | paste -sd ' ' || true; }

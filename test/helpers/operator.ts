@@ -29,10 +29,15 @@ export { freePort } from './free-port';
 export class OwnRedis {
   private child: ChildProcess | null = null;
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-runner-own-redis-'));
-  /** `bind`: 0.0.0.0 makes it listen on every address of the host (a target probes must find). */
+  /**
+   * `bind`: 0.0.0.0 makes it listen on every address of the host (a target probes must find).
+   * `persistent`: every write on disk before it is answered (append-only, fsync always), as in
+   * production, so a SIGKILL loses nothing acknowledged.
+   */
   constructor(
     readonly port: number,
     private readonly bind = '127.0.0.1',
+    private readonly persistent = false,
   ) {}
 
   get url(): string {
@@ -52,8 +57,9 @@ export class OwnRedis {
         'no',
         '--save',
         '',
-        '--appendonly',
-        'no',
+        ...(this.persistent
+          ? ['--appendonly', 'yes', '--appendfsync', 'always']
+          : ['--appendonly', 'no']),
       ],
       { cwd: this.dir, stdio: 'ignore' },
     );

@@ -143,6 +143,10 @@ describeDocker('OpenTelemetry traces', () => {
       'job.artifact_bytes': 10,
     });
     expect(process.attributes['job.code_bytes']).toBeGreaterThan(0);
+    expect(s['sandbox.run'].attributes).toMatchObject({
+      'job.verdict': 'succeeded',
+      'process.exit.code': 0,
+    });
     expect(s['sandbox.collect'].attributes).toMatchObject({ 'job.artifacts': 1 });
     expect(acquire.attributes['sandbox.source']).toBe(
       acquire.name === 'sandbox.take' ? 'warm' : 'cold',

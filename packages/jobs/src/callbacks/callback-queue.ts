@@ -33,7 +33,7 @@ export function createCallbackQueue(
     age: Math.max(retention.completedAgeSec, retention.failedAgeSec),
     count: retention.completedCount + retention.failedCount,
   };
-  return new Queue<CallbackData, CallbackReceipt>(callbackQueueName(queueName), {
+  const queue = new Queue<CallbackData, CallbackReceipt>(callbackQueueName(queueName), {
     connection,
     prefix: keyPrefix(connection),
     ...bullmqTelemetry(opts.traced ?? false),
@@ -43,4 +43,7 @@ export function createCallbackQueue(
       ...(keep ? { removeOnComplete: keep, removeOnFail: keep } : {}),
     },
   });
+  // Connection errors only, told elsewhere (see createQueue).
+  queue.on('error', () => undefined);
+  return queue;
 }

@@ -32,7 +32,7 @@ export function createQueue(
   opts: QueueOptions,
   retention?: RetentionOptions,
 ): Queue<JobData> {
-  return new Queue<JobData>(name, {
+  const queue = new Queue<JobData>(name, {
     connection,
     prefix: keyPrefix(connection),
     ...bullmqTelemetry(opts.traced ?? false),
@@ -48,4 +48,8 @@ export function createQueue(
       ...(opts.keepLogs ? { keepLogs: opts.keepLogs } : {}),
     },
   });
+  // Its only errors are its connection's, while Redis is away: /readyz and the worker's log say
+  // so once; unheard, BullMQ would print every reconnection attempt's error to the console.
+  queue.on('error', () => undefined);
+  return queue;
 }

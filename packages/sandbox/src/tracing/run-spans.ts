@@ -9,53 +9,57 @@ export interface RunSpanOutcome {
   artifacts: ArtifactInfo[];
 }
 
+/** Now, in epoch milliseconds with sub-millisecond precision (a span's time input). */
+const epochMs = () => performance.timeOrigin + performance.now();
+
 /**
  * The two spans of a program's run inside its sandbox: `sandbox.run` from the moment it is
  * started to the moment it has ended (its end mark), then `sandbox.collect` while its artifacts
- * come out. Both are children of the context the run was asked for in.
+ * come out. Both are children of the context the run was asked for in. The run's span is ended
+ * (at the program's end) only once its verdict and exit code are known, so it carries them.
  */
 export class RunSpans {
   private readonly parent: Context = context.active();
   private run: Span | null = null;
+  private runEndedAt: number | null = null;
   private collect: Span | null = null;
 
   /** The program is started. */
-  programStarted(): void {
-    this.run ??= startSpan('sandbox.run', this.parent);
+  programStarted(): Span {
+    return (this.run ??= startSpan('sandbox.run', this.parent));
   }
 
   /** The program has ended; its collection begins. */
   programEnded(): void {
-    if (!this.run || this.collect) return;
-    this.run.end();
+    if (!this.run || this.runEndedAt !== null) return;
+    this.runEndedAt = epochMs();
     this.collect = startSpan('sandbox.collect', this.parent);
   }
 
   /** The run is over, with this outcome. */
   finish(outcome: RunSpanOutcome): void {
-    this.programStarted();
-    const run = this.run as Span;
-    run.setAttribute('job.verdict', outcome.verdict ?? 'succeeded');
-    if (outcome.exitCode !== null) run.setAttribute('process.exit.code', outcome.exitCode);
-    const bytes = outcome.artifacts.reduce((n, a) => n + a.size, 0);
-    const collect = this.collect ?? run;
-    collect.setAttributes({
+    const run = this.programStarted();
+    run.setAttributes({
+      'job.verdict': outcome.verdict ?? 'succeeded',
+      ...(outcome.exitCode !== null ? { 'process.exit.code': outcome.exitCode } : {}),
+    });
+    (this.collect ?? run).setAttributes({
       'job.artifacts': outcome.artifacts.length,
-      'job.artifact_bytes': bytes,
+      'job.artifact_bytes': outcome.artifacts.reduce((n, a) => n + a.size, 0),
     });
     this.end();
   }
 
   /** The run failed on the platform's side. */
   fail(err: unknown): void {
-    this.programStarted();
-    failSpan(this.collect ?? (this.run as Span), err);
+    const run = this.programStarted();
+    failSpan(this.collect ?? run, err);
     this.end();
   }
 
   private end(): void {
-    if (this.collect) this.collect.end();
-    else this.run?.end();
+    this.run?.end(this.runEndedAt ?? undefined);
+    this.collect?.end();
     this.run = this.collect = null;
   }
 }
