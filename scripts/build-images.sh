@@ -55,12 +55,8 @@ if [ -n "$ca" ] && [ -f "$ca" ]; then
   cp "$ca" docker/build-ca.crt
 fi
 node_version=$(tr -d ' \n' < .node-version)
-bash scripts/install-node.sh --pack docker/node-dist >/dev/null
-npm_version=$(npm --version)
-if [ ! -f "docker/node-dist/npm-${npm_version}.tgz" ]; then
-  rm -f docker/node-dist/npm-*.tgz
-  (cd docker/node-dist && npm pack --silent "npm@${npm_version}" >/dev/null)
-fi
+# For the engine's architecture, which builds the image.
+bash scripts/install-node.sh --pack docker/node-dist "$(docker info -f '{{.Architecture}}')"
 node_base=$(ensure_base_image "${NODE_BASE_IMAGE:-node:24-bookworm-slim}" bookworm)
 build "$APP_IMAGE (Dockerfile from $node_base, Node.js $node_version)" \
   -f Dockerfile --build-arg "NODE_BASE=$node_base" --build-arg "NODE_VERSION=$node_version" \

@@ -7,6 +7,16 @@ import { startTestServer, type TestServer } from '../helpers/test-server';
 
 const MiB = 1024 * 1024;
 
+/** Forks as fast as it can, forever, shrugging off every refusal. */
+const FORK_BOMB = `
+import os
+while True:
+    try:
+        os.fork()
+    except OSError:
+        pass
+`;
+
 /** Resource attacks: each ends with a safe verdict, leaves no container, and the next job runs. */
 describeDocker.each(POOL_MODES)('attacks on resources (%s)', (_mode, poolEnv) => {
   let server: TestServer;
@@ -28,15 +38,7 @@ describeDocker.each(POOL_MODES)('attacks on resources (%s)', (_mode, poolEnv) =>
   });
 
   it('fork bomb: held by the PID limit and ended at the timeout', async () => {
-    const code = `
-import os
-while True:
-    try:
-        os.fork()
-    except OSError:
-        pass
-`;
-    const { job } = await client.run(code, { timeout_sec: 5, pids_limit: 64 });
+    const { job } = await client.run(FORK_BOMB, { timeout_sec: 5, pids_limit: 64 });
     expect(job).toMatchObject({ status: 'failed', error: 'timeout' });
     await expectNoContainerLeft(job.id);
   });
@@ -74,16 +76,8 @@ for pid in children:
   // limit ends gVisor itself (about a minute at pids_limit 64): the program's doing, not retried.
   if (underGvisor())
     it('fork bomb left churning under gVisor: its sandbox ends whole, the job fails as its own', async () => {
-      const code = `
-import os
-while True:
-    try:
-        os.fork()
-    except OSError:
-        pass
-`;
       // Half a CPU: the suites beside it keep the other core and a half.
-      const { job, logs } = await client.run(code, {
+      const { job, logs } = await client.run(FORK_BOMB, {
         timeout_sec: 400,
         pids_limit: 64,
         cpu_limit: 0.5,
@@ -104,15 +98,7 @@ while True:
   });
 
   it('fork bomb at the lowest PID limit allowed: still ended, by its timeout', async () => {
-    const code = `
-import os
-while True:
-    try:
-        os.fork()
-    except OSError:
-        pass
-`;
-    const { job, logs } = await client.run(code, { timeout_sec: 3, pids_limit: 16 });
+    const { job, logs } = await client.run(FORK_BOMB, { timeout_sec: 3, pids_limit: 16 });
     // The log rides along so that a failure shows what the platform said.
     expect({ status: job.status, error: job.error, logs: logs.slice(0, 2000) }).toMatchObject({
       status: 'failed',

@@ -29,7 +29,14 @@ describeDocker('OpenTelemetry traces', () => {
   let server: TestServer;
   beforeAll(async () => {
     tracing = startTracing(
-      { endpoint: null, serviceName: null, sampler: 'parentbased_always_on', samplerRatio: 1 },
+      {
+        endpoint: null,
+        headers: {},
+        resourceAttributes: { 'deployment.environment': 'test' },
+        serviceName: null,
+        sampler: 'parentbased_always_on',
+        samplerRatio: 1,
+      },
       { defaultServiceName: 'job-runner-api', exporter },
     );
     server = await startTestServer(TRACING_ON);
@@ -152,7 +159,13 @@ describeDocker('OpenTelemetry traces', () => {
       acquire.name === 'sandbox.take' ? 'warm' : 'cold',
     );
     expect(spans.every((x) => x.status.code !== SpanStatusCode.ERROR)).toBe(true);
-    expect(spans[0].resource.attributes['service.name']).toBe('job-runner-api');
+    expect(spans[0].resource.attributes).toMatchObject({
+      'service.name': 'job-runner-api',
+      'deployment.environment': 'test',
+    });
+    // Housekeeping (BullMQ's stalled-job checks, a worker's close) starts no trace of its own.
+    const roots = exporter.getFinishedSpans().filter((x) => !x.parentSpanContext);
+    expect(roots.map((x) => x.kind)).not.toContain(SpanKind.INTERNAL);
   });
 
   it('continues the trace of a caller that sends a traceparent, and tells a user failure as its verdict', async () => {

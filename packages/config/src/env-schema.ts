@@ -378,6 +378,22 @@ export const envVariables = {
     .allow('')
     .default('')
     .description('full URL for traces alone (…/v1/traces); wins over OTEL_EXPORTER_OTLP_ENDPOINT'),
+  OTEL_EXPORTER_OTLP_HEADERS: Joi.string()
+    .allow('')
+    .pattern(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/)
+    .messages({ 'string.pattern.base': 'must be key=value pairs separated by commas' })
+    .default('')
+    .description(
+      'headers on every export, key=value,... (percent-encoded values), e.g. an auth token or a Tempo tenant',
+    ),
+  OTEL_RESOURCE_ATTRIBUTES: Joi.string()
+    .allow('')
+    .pattern(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/)
+    .messages({ 'string.pattern.base': 'must be key=value pairs separated by commas' })
+    .default('')
+    .description(
+      "attributes of every span's resource, key=value,... (e.g. deployment.environment=prod)",
+    ),
   OTEL_SERVICE_NAME: Joi.string()
     .allow('')
     .default('')

@@ -205,6 +205,8 @@ function toConfig(v: EnvValues) {
           (v.OTEL_EXPORTER_OTLP_ENDPOINT
             ? `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
             : null),
+      headers: parsePairs(v.OTEL_EXPORTER_OTLP_HEADERS),
+      resourceAttributes: parsePairs(v.OTEL_RESOURCE_ATTRIBUTES),
       serviceName: v.OTEL_SERVICE_NAME || null,
       sampler: v.OTEL_TRACES_SAMPLER as TracesSampler,
       samplerRatio: v.OTEL_TRACES_SAMPLER_ARG,
@@ -212,6 +214,24 @@ function toConfig(v: EnvValues) {
     /** Key sealing spec.env values (32 bytes); null: they are kept in a 0600 file unsealed. */
     secretsKey: v.JOB_SECRETS_KEY ? parseSecretsKey(v.JOB_SECRETS_KEY) : null,
   };
+}
+
+/** `key=value,...` (values percent-encoded, as OpenTelemetry's variables write them). */
+function parsePairs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    if (at < 1) continue;
+    const value = pair.slice(at + 1).trim();
+    let decoded = value;
+    try {
+      decoded = decodeURIComponent(value);
+    } catch {
+      // Not percent-encoded after all: kept as written.
+    }
+    out[pair.slice(0, at).trim()] = decoded;
+  }
+  return out;
 }
 
 /** JOB_SECRETS_KEY as bytes: 64 hex digits, else base64 (the schema allows nothing else). */
@@ -226,6 +246,8 @@ const SECRET_VARIABLES = new Set([
   'CALLBACK_SECRET',
   'S3_SECRET_ACCESS_KEY',
   'JOB_SECRETS_KEY',
+  // Often an auth token.
+  'OTEL_EXPORTER_OTLP_HEADERS',
 ]);
 
 function shown(name: string, env: Record<string, string | undefined>): string {

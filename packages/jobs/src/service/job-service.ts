@@ -113,6 +113,22 @@ export class JobService {
     await this.queueEvents.waitUntilReady();
     this.followerConnection = redisConnection(this.config, 'api-log-follower');
     this.follower = new LogFollower(this.logs, this.followerConnection, this.connection);
+    await this.warnOfLegacyPaused().catch(() => undefined);
+  }
+
+  /**
+   * Jobs that BullMQ 5 (the previous release) put in its `paused` list while the queue was
+   * paused: BullMQ 6 has no such list, and they wait there, uncounted, until the queue is resumed.
+   */
+  private async warnOfLegacyPaused(): Promise<void> {
+    const waiting = await this.connection.llen(
+      `${keyBase(this.connection, this.config.queueName)}:paused`,
+    );
+    if (waiting > 0)
+      this.logger.warn(
+        `${waiting} job(s) wait in the paused list of the previous release (BullMQ 5): resume the queue (Bull Board, or Queue.resume()) to run them`,
+        { queue: this.config.queueName },
+      );
   }
 
   validateSpec(raw: unknown): JobSpec {

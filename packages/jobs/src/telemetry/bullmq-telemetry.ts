@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { BullMQOtel } from 'bullmq-otel';
 import type { Telemetry } from 'bullmq';
 
@@ -7,5 +8,11 @@ import type { Telemetry } from 'bullmq';
  * telemetry at all, so it costs nothing (not even a no-op span per job).
  */
 export function bullmqTelemetry(traced: boolean): { telemetry?: Telemetry } {
-  return traced ? { telemetry: new BullMQOtel({ tracerName: 'bullmq' }) } : {};
+  if (!traced) return {};
+  const telemetry = new BullMQOtel({ tracerName: 'bullmq' });
+  // BullMQ starts its endless loops (the stalled-job checks) from the root context when its
+  // context manager can give one; bullmq-otel 2.0 does not, and a loop started while a job's
+  // span is active would put every later check into that job's trace.
+  Object.assign(telemetry.contextManager, { root: () => ROOT_CONTEXT });
+  return { telemetry };
 }

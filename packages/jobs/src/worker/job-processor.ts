@@ -1,7 +1,7 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from '@job-runner/logger';
-import { trace } from '@opentelemetry/api';
-import { failSpan, inSpan, jobTracer, type SandboxInventory } from '@job-runner/sandbox';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { inSpan, jobTracer, type SandboxInventory } from '@job-runner/sandbox';
 import { PlatformFailureError } from '../errors/platform-failure-error';
 import type { JobDirs } from '../files/job-files';
 import type { LogStore } from '../logs/log-store';
@@ -46,17 +46,21 @@ export function createJobProcessor(deps: JobProcessorDeps) {
     let copy: JobDirs | null = null;
     // BullMQ's `process` span when tracing is on (the job's trace, continued from its request).
     const span = trace.getActiveSpan();
-    span?.setAttributes({
-      'job.id': jobId,
-      'job.runtime': job.data.spec.runtime,
-      'job.attempt': startsOf(job),
-      'job.code_bytes': sizeOf(job.data.files.code),
-      'job.input_bytes': sizeOf(job.data.files.input),
-    });
-    if (span && startsOf(job) === 1)
+    if (span) {
+      // Read defensively: a job's data is checked in the steps below, not here.
+      span.setAttributes({
+        'job.id': jobId,
+        'job.runtime': String(job.data?.spec?.runtime),
+        'job.attempt': startsOf(job),
+        'job.code_bytes': sizeOf(job.data?.files?.code),
+        'job.input_bytes': sizeOf(job.data?.files?.input),
+      });
       // The wait in the queue, from the submission to this start.
-      jobTracer().startSpan('job.queue_wait', { startTime: job.timestamp }).end();
+      if (startsOf(job) === 1)
+        jobTracer().startSpan('job.queue_wait', { startTime: job.timestamp }).end();
+    }
     try {
+      await progress({ phase: 'preparing' });
       const prepared = await inSpan('job.prepare', {}, async () => {
         await beforeRun(job, jobId, deps, log);
         return prepareRun(job, deps);
@@ -80,8 +84,10 @@ export function createJobProcessor(deps: JobProcessorDeps) {
         signal,
         (phase) => void progress({ phase }),
       );
-      if (ran.result.verdict === 'canceled' && signal.reason === HAND_BACK)
+      if (ran.result.verdict === 'canceled' && signal.reason === HAND_BACK) {
+        span?.setAttributes({ 'job.verdict': 'handed back', 'job.handed_back': 'worker stopping' });
         return await handBack(job, token, deps.logs, log, 'the worker is shutting down');
+      }
       log.info('run ended', {
         verdict: ran.result.verdict,
         exitCode: ran.result.exitCode,
@@ -118,12 +124,18 @@ export function createJobProcessor(deps: JobProcessorDeps) {
       }
       if (failure.kind === 'engine-down' && deps.onEngineDown) {
         deps.onEngineDown(failure.reason);
+        span?.setAttributes({ 'job.verdict': 'handed back', 'job.handed_back': 'engine away' });
         return await handBack(job, token, deps.logs, log, 'the Docker engine is unreachable');
       }
       log.warn('platform error', { try: tryOf(job), attempts, error: failure.reason });
       if (span) {
+        // The reason in words, scrubbed of the job's secrets as everywhere it is stored.
         span.setAttribute('job.verdict', 'platform error');
-        failSpan(span, new PlatformFailureError(failure.reason));
+        span.recordException({ name: 'PlatformFailureError', message: failure.reason });
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: `platform error: ${failure.reason}`,
+        });
       }
       await deps.logs
         .append(
@@ -141,7 +153,8 @@ export function createJobProcessor(deps: JobProcessorDeps) {
   };
 }
 
-const sizeOf = (files: { size: number }[]): number => files.reduce((n, f) => n + f.size, 0);
+const sizeOf = (files: { size: number }[] | undefined): number =>
+  Array.isArray(files) ? files.reduce((n, f) => n + (Number(f?.size) || 0), 0) : 0;
 
 /**
  * What a start says in the job's log before it runs: a retry or a rerun. A rerun first removes

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { Job, Worker, type Queue } from 'bullmq';
 import type { Config } from '@job-runner/config';
 import type { Logger } from '@job-runner/logger';
@@ -121,7 +122,9 @@ export class JobWorker {
       labels: this.labels,
       isCanceled: async (job) =>
         Boolean((await Job.fromId<JobData>(queue, String(job.id)))?.data.canceled),
-      onEngineDown: (reason) => this.onEngineDown(reason),
+      // Its watch outlives the job that noticed (and restarts BullMQ's stalled-job checks): it
+      // must not run in that job's trace.
+      onEngineDown: (reason) => context.with(ROOT_CONTEXT, () => this.onEngineDown(reason)),
       inventory: this.opts.inventory,
     });
     // Every end this worker makes queues its callback (when the job has one) as it is recorded.

@@ -295,6 +295,7 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
     req.signal?.addEventListener('abort', onAbort);
     /** When the program could start at the latest (for a run that ends without a report). */
     let started = now();
+    const spans = new RunSpans();
     try {
       try {
         await inSpan('sandbox.files_in', {}, () =>
@@ -315,44 +316,60 @@ export class DockerRunner implements SandboxRunner, SandboxInventory {
       }
       const usage = traits.gvisor ? await box.usage() : null;
       started = now();
-      const spans = new RunSpans();
-      let outcome: Outcome;
-      try {
-        outcome = await this.execute(
-          box,
-          req,
-          leave,
-          traits.gvisor ? limits.pids : undefined,
-          spans,
-        );
-        if (usage) outcome = await withEngineUsage(box, outcome, usage.cpuNs);
-      } catch (err) {
-        spans.fail(err);
-        throw err;
-      }
+      let outcome = await this.execute(
+        box,
+        req,
+        leave,
+        traits.gvisor ? limits.pids : undefined,
+        spans,
+      );
+      if (usage) outcome = await withEngineUsage(box, outcome, usage.cpuNs);
       const result: RunResult = { ...toResult(outcome), sandbox: warm ? 'warm' : 'cold' };
       spans.finish(result);
       return result;
     } catch (err) {
-      if (req.signal?.aborted) return canceledResult();
-      // The host killed the whole sandbox at its memory limit (how gVisor's end): the
-      // program's verdict, not a platform failure.
-      if (err instanceof SandboxPlatformError && (await box.endedByOom(traits.gvisor)))
-        return toResult(oomOutcome(box, now() - started, req.onNotice ?? noop));
-      const failure = await this.engineGoing(err);
-      // The engine is there, but gVisor's kernel ended under the program on its own (not
-      // killed, not at its memory): the program's doing, such as a fork bomb left churning
-      // until its sandbox's host task limit (see hostPidsLimit). Not retried.
-      if (traits.gvisor && failure === err && failure instanceof SandboxPlatformError) {
-        const exitCode = await box.endedOnItsOwn();
-        if (exitCode !== null)
-          return toResult(gvisorEndedOutcome(exitCode, now() - started, req.onNotice ?? noop));
+      // The run's spans tell what this decides: the program's verdict, or the platform's error.
+      const verdict = await this.programsDoing(err, box, traits, req, now() - started);
+      if (verdict.result) {
+        spans.finish(verdict.result);
+        return verdict.result;
       }
-      throw failure;
+      spans.fail(verdict.failure);
+      throw verdict.failure;
     } finally {
       leave();
       this.release(box);
     }
+  }
+
+  /**
+   * What a run that threw means: the program's own end (canceled, out of memory, gVisor's kernel
+   * ended under it) as a result, or else the platform's failure.
+   */
+  private async programsDoing(
+    err: unknown,
+    box: SandboxContainer,
+    traits: RuntimeTraits,
+    req: RunRequest,
+    durationMs: number,
+  ): Promise<{ result: RunResult; failure?: never } | { result?: never; failure: unknown }> {
+    if (req.signal?.aborted) return { result: canceledResult() };
+    // The host killed the whole sandbox at its memory limit (how gVisor's end): the program's
+    // verdict, not a platform failure.
+    if (err instanceof SandboxPlatformError && (await box.endedByOom(traits.gvisor)))
+      return { result: toResult(oomOutcome(box, durationMs, req.onNotice ?? noop)) };
+    const failure = await this.engineGoing(err);
+    // The engine is there, but gVisor's kernel ended under the program on its own (not killed,
+    // not at its memory): the program's doing, such as a fork bomb left churning until its
+    // sandbox's host task limit (see hostPidsLimit). Not retried.
+    if (traits.gvisor && failure === err && failure instanceof SandboxPlatformError) {
+      const exitCode = await box.endedOnItsOwn();
+      if (exitCode !== null)
+        return {
+          result: toResult(gvisorEndedOutcome(exitCode, durationMs, req.onNotice ?? noop)),
+        };
+    }
+    return { failure };
   }
 
   /**

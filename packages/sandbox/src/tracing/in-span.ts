@@ -14,11 +14,17 @@ import {
  */
 export const jobTracer = () => trace.getTracer('job-runner');
 
-/** Marks a span failed with the error that ended it. */
+/**
+ * Marks a span failed by the error that ended it: its class and code only. An error's message
+ * can quote what the engine said, and so a job's environment; spans leave the platform as they
+ * are, so the reason in words goes only where it is scrubbed first (the job's own span).
+ */
 export function failSpan(span: Span, err: unknown): void {
-  const error = err instanceof Error ? err : new Error(String(err));
-  span.recordException(error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  const { name, code } = (err ?? {}) as { name?: unknown; code?: unknown };
+  const kind = typeof name === 'string' ? name : 'Error';
+  const what = typeof code === 'string' || typeof code === 'number' ? String(code) : '';
+  span.recordException({ name: kind, message: what });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: what ? `${kind}: ${what}` : kind });
 }
 
 /**

@@ -36,9 +36,10 @@ export class RunSpans {
     this.collect = startSpan('sandbox.collect', this.parent);
   }
 
-  /** The run is over, with this outcome. */
+  /** The run is over, with this outcome (nothing to tell when its program never started). */
   finish(outcome: RunSpanOutcome): void {
-    const run = this.programStarted();
+    if (!this.run) return;
+    const run = this.run;
     run.setAttributes({
       'job.verdict': outcome.verdict ?? 'succeeded',
       ...(outcome.exitCode !== null ? { 'process.exit.code': outcome.exitCode } : {}),
@@ -50,10 +51,10 @@ export class RunSpans {
     this.end();
   }
 
-  /** The run failed on the platform's side. */
+  /** The run failed on the platform's side (before its program started: its phase's span says). */
   fail(err: unknown): void {
-    const run = this.programStarted();
-    failSpan(this.collect ?? run, err);
+    if (!this.run) return;
+    failSpan(this.collect ?? this.run, err);
     this.end();
   }
 
