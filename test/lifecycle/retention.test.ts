@@ -28,8 +28,16 @@ describeDocker('retention', () => {
   });
 
   const queueKeys = async () => (await redis.keys(`bull:${server.config.queueName}:*`)).sort();
-  const filesOnDisk = () =>
-    fs.readdirSync(path.join(server.dataDir, 'jobs'), { recursive: true }).length;
+  /** Entries under jobs/; a walk that meets a directory being removed (ENOENT) is done again. */
+  const filesOnDisk = (): number => {
+    for (;;) {
+      try {
+        return fs.readdirSync(path.join(server.dataDir, 'jobs'), { recursive: true }).length;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+  };
 
   const program = (i: number) => `
 import os, sys
