@@ -12,6 +12,7 @@ import os from 'node:os';
 import { promisify } from 'node:util';
 import { bareDockerRun } from './lib/bare-docker-run.mjs';
 import { startBenchServer } from './lib/bench-server.mjs';
+import { markdownTable, median, ms, pct, sequential, timed } from './lib/figures.mjs';
 
 const run = promisify(execFile);
 const SEQUENTIAL = Number(process.argv[2] ?? 20);
@@ -52,30 +53,8 @@ print(n)
 /** The hardened flags the platform uses, for a fair bare run under `runtime`. */
 const dockerRun = (runtime) => bareDockerRun(IMAGE, { runtime });
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const median = (xs) => pct(xs, 50);
-const timed = async (fn) => {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function sequential(fn) {
-  for (let i = 0; i < 3; i++) await fn(); // warm-up
-  const times = [];
-  for (let i = 0; i < SEQUENTIAL; i++) {
-    times.push(await timed(fn));
-    await sleep(THINK_MS);
-  }
-  return times;
-}
-
 async function measure(runtime) {
-  const bare = await sequential(() => run('docker', dockerRun(runtime)));
+  const bare = await sequential(() => run('docker', dockerRun(runtime)), SEQUENTIAL, THINK_MS);
   const server = await startBenchServer({
     SANDBOX_RUNTIME: runtime,
     WORKER_CONCURRENCY: String(CONCURRENCY),
@@ -91,7 +70,7 @@ async function measure(runtime) {
     return r.job;
   };
   try {
-    const latency = await sequential(() => sync('print(1)'));
+    const latency = await sequential(() => sync('print(1)'), SEQUENTIAL, THINK_MS);
     const tput = await timed(() =>
       Promise.all(Array.from({ length: JOBS }, () => sync('print(1)'))),
     );
@@ -126,24 +105,20 @@ console.log(
 );
 const runc = await measure('runc');
 const runsc = await measure('runsc');
-const ms = (x) => `${Math.round(x)} ms`;
-const row = (cells) => `| ${cells.join(' | ')} |`;
-const head = [
-  '',
-  'docker run p50',
-  'sync p50',
-  'sync p90',
-  'jobs/s',
-  'CPU-bound',
-  'I/O-bound',
-  'print(1) cpu_time',
-  'print(1) peak',
-];
-console.log(row(head));
-console.log(row(head.map(() => '---')));
-for (const r of [runc, runsc])
-  console.log(
-    row([
+console.log(
+  markdownTable(
+    [
+      '',
+      'docker run p50',
+      'sync p50',
+      'sync p90',
+      'jobs/s',
+      'CPU-bound',
+      'I/O-bound',
+      'print(1) cpu_time',
+      'print(1) peak',
+    ],
+    [runc, runsc].map((r) => [
       r.runtime,
       ms(r.bare50),
       ms(r.p50),
@@ -154,7 +129,8 @@ for (const r of [runc, runsc])
       ms(r.idle.cpuMs),
       `${Math.round(r.idle.peakMb)} MB`,
     ]),
-  );
+  ),
+);
 const x = (a, b) => `${(a / b).toFixed(2)} x`;
 console.log(
   `runsc against runc: docker run ${x(runsc.bare50, runc.bare50)}, sync p50 ${x(runsc.p50, runc.p50)}, ` +

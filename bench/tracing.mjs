@@ -17,6 +17,7 @@ import os from 'node:os';
 import { promisify } from 'node:util';
 import { bareDockerRun } from './lib/bare-docker-run.mjs';
 import { freePort, startBenchServer } from './lib/bench-server.mjs';
+import { markdownTable, median, ms, pct, sequential, timed } from './lib/figures.mjs';
 import { inSpan, startSpan } from '../packages/sandbox/dist/index.js';
 
 const run = promisify(execFile);
@@ -28,17 +29,6 @@ const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 2);
 const IMAGE = process.env.JOB_RUN_IMAGE ?? 'job-runner-exec:latest';
 const TICK_MS = 1000 / 100; // USER_HZ
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const median = (xs) => pct(xs, 50);
-const timed = async (fn) => {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** CPU time (user + system, ms) a process has used so far. */
 const cpuMs = (pid) => {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -61,16 +51,6 @@ async function startSink() {
   return { url: `http://127.0.0.1:${port}`, got, close: () => server.close() };
 }
 
-async function sequential(fn) {
-  for (let i = 0; i < 3; i++) await fn(); // warm-up
-  const times = [];
-  for (let i = 0; i < SEQUENTIAL; i++) {
-    times.push(await timed(fn));
-    await sleep(THINK_MS);
-  }
-  return times;
-}
-
 async function measure(name, env) {
   const server = await startBenchServer({ WORKER_CONCURRENCY: String(CONCURRENCY), ...env });
   const sync = async () => {
@@ -83,7 +63,7 @@ async function measure(name, env) {
     if (r.job?.status !== 'succeeded') throw new Error(`job did not succeed: ${JSON.stringify(r)}`);
   };
   try {
-    const latency = await sequential(sync);
+    const latency = await sequential(sync, SEQUENTIAL, THINK_MS);
     const cpu0 = cpuMs(server.pid);
     const tput = await timed(() => Promise.all(Array.from({ length: JOBS }, sync)));
     return {
@@ -126,7 +106,9 @@ const noopUs = await noopSpansPerJobUs();
 const sink = await startSink();
 const results = { bare: [], off: [], on: [] };
 for (let round = 0; round < ROUNDS; round++) {
-  results.bare.push(...(await sequential(() => run('docker', bareDockerRun(IMAGE)))));
+  results.bare.push(
+    ...(await sequential(() => run('docker', bareDockerRun(IMAGE)), SEQUENTIAL, THINK_MS)),
+  );
   results.off.push(await measure('off', {}));
   results.on.push(
     await measure('on', { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: 'bench' }),
@@ -134,7 +116,6 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 sink.close();
 
-const ms = (x) => `${Math.round(x)} ms`;
 const summary = (rs) => {
   const latency = rs.flatMap((r) => r.latency);
   return {
@@ -147,17 +128,13 @@ const summary = (rs) => {
 const bare50 = median(results.bare);
 const off = summary(results.off);
 const on = summary(results.on);
-const row = (cells) => `| ${cells.join(' | ')} |`;
 console.log(
-  row(['tracing', 'sync p50', 'sync p90', 'jobs/s', 'server CPU per job', 'p50 / docker run']),
-);
-console.log(row(Array(6).fill('---')));
-for (const [name, r] of [
-  ['off', off],
-  ['on (OTLP/HTTP)', on],
-])
-  console.log(
-    row([
+  markdownTable(
+    ['tracing', 'sync p50', 'sync p90', 'jobs/s', 'server CPU per job', 'p50 / docker run'],
+    [
+      ['off', off],
+      ['on (OTLP/HTTP)', on],
+    ].map(([name, r]) => [
       name,
       ms(r.p50),
       ms(r.p90),
@@ -165,7 +142,8 @@ for (const [name, r] of [
       `${r.cpuPerJob.toFixed(1)} ms`,
       `${(r.p50 / bare50).toFixed(2)} x`,
     ]),
-  );
+  ),
+);
 console.log(`bare hardened docker run p50: ${ms(bare50)}`);
 const x = (a, b) => `${(a / b).toFixed(3)} x`;
 console.log(

@@ -11,7 +11,8 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { bareDockerRun } from './lib/bare-docker-run.mjs';
-import { startBenchServer } from './lib/bench-server.mjs';
+import { sleep, startBenchServer } from './lib/bench-server.mjs';
+import { markdownTable, ms, pct, timed } from './lib/figures.mjs';
 
 const run = promisify(execFile);
 const SEQUENTIAL = Number(process.argv[2] ?? 30);
@@ -24,16 +25,6 @@ const IMAGE = process.env.JOB_RUN_IMAGE ?? 'job-runner-exec:latest';
 /** The hardened flags the platform uses, for a fair bare run. */
 const DOCKER_RUN = bareDockerRun(IMAGE);
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const ms = (x) => `${Math.round(x)} ms`;
-const timed = async (fn) => {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-};
 /** Runs `n` calls of `fn`, at most `parallel` at once, `thinkMs` apart on each lane. */
 async function pool(n, parallel, fn, thinkMs = 0) {
   const times = [];
@@ -43,7 +34,7 @@ async function pool(n, parallel, fn, thinkMs = 0) {
       while (next < n) {
         next++;
         times.push(await timed(fn));
-        if (thinkMs) await new Promise((r) => setTimeout(r, thinkMs));
+        if (thinkMs) await sleep(thinkMs);
       }
     }),
   );
@@ -101,22 +92,10 @@ console.log(
 const docker = await measure('docker run', bare);
 const rows = [docker, await platform(CONCURRENCY), await platform(0)];
 // A Markdown table, as the README's Performance section shows it.
-const row = (cells) => `| ${cells.join(' | ')} |`;
-const head = [
-  '',
-  'p50',
-  'p90',
-  'p99',
-  'back to back p50',
-  '8 clients p50',
-  '8 clients p99',
-  'jobs/s',
-];
-console.log(row(head));
-console.log(row(head.map(() => '---')));
-for (const r of rows)
-  console.log(
-    row([
+console.log(
+  markdownTable(
+    ['', 'p50', 'p90', 'p99', 'back to back p50', '8 clients p50', '8 clients p99', 'jobs/s'],
+    rows.map((r) => [
       r.label,
       ms(r.p50),
       ms(r.p90),
@@ -126,7 +105,8 @@ for (const r of rows)
       ms(r.c99),
       r.perSec.toFixed(2),
     ]),
-  );
+  ),
+);
 for (const r of rows.slice(1))
   console.log(
     `${r.label}: sync p50 ${(r.p50 / docker.p50).toFixed(2)} x docker run ` +

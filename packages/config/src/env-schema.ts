@@ -6,6 +6,13 @@ import { parseRedisNodes } from './redis-nodes';
 const MiB = 1024 * 1024;
 const flag = () => Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off');
 const int = () => Joi.number().integer();
+/** OpenTelemetry's `key=value,...` lists; empty by default. */
+const keyValuePairs = () =>
+  Joi.string()
+    .allow('')
+    .pattern(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/)
+    .messages({ 'string.pattern.base': 'must be key=value pairs separated by commas' })
+    .default('');
 
 /** OTEL_TRACES_SAMPLER's standard values. */
 export const TRACES_SAMPLERS = [
@@ -378,22 +385,12 @@ export const envVariables = {
     .allow('')
     .default('')
     .description('full URL for traces alone (…/v1/traces); wins over OTEL_EXPORTER_OTLP_ENDPOINT'),
-  OTEL_EXPORTER_OTLP_HEADERS: Joi.string()
-    .allow('')
-    .pattern(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/)
-    .messages({ 'string.pattern.base': 'must be key=value pairs separated by commas' })
-    .default('')
-    .description(
-      'headers on every export, key=value,... (percent-encoded values), e.g. an auth token or a Tempo tenant',
-    ),
-  OTEL_RESOURCE_ATTRIBUTES: Joi.string()
-    .allow('')
-    .pattern(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/)
-    .messages({ 'string.pattern.base': 'must be key=value pairs separated by commas' })
-    .default('')
-    .description(
-      "attributes of every span's resource, key=value,... (e.g. deployment.environment=prod)",
-    ),
+  OTEL_EXPORTER_OTLP_HEADERS: keyValuePairs().description(
+    'headers on every export, key=value,... (percent-encoded values), e.g. an auth token or a Tempo tenant',
+  ),
+  OTEL_RESOURCE_ATTRIBUTES: keyValuePairs().description(
+    "attributes of every span's resource, key=value,... (e.g. deployment.environment=prod)",
+  ),
   OTEL_SERVICE_NAME: Joi.string()
     .allow('')
     .default('')

@@ -27,4 +27,4 @@ export { egressNames } from './network/egress-rules';
 export { RuntimeProbe } from './probe/runtime-probe';
 export type { RuntimeProbeOptions } from './probe/runtime-probe';
 export type { RuntimeFacts, RuntimePackage } from './probe/runtime-facts';
-export { failSpan, inSpan, jobTracer, startSpan } from './tracing/in-span';
+export { inSpan, jobTracer, startSpan } from './tracing/in-span';

@@ -34,15 +34,12 @@ export interface StartTracingOptions {
 
 export interface Tracing {
   readonly enabled: boolean;
-  /** Sends the spans not yet sent. */
-  flush(): Promise<void>;
   /** Sends what is left and unregisters everything (the process may start tracing again). */
   shutdown(): Promise<void>;
 }
 
 const OFF: Tracing = {
   enabled: false,
-  flush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
 };
 
@@ -79,7 +76,6 @@ export function startTracing(settings: TracingSettings, opts: StartTracingOption
   trace.setGlobalTracerProvider(provider);
   return {
     enabled: true,
-    flush: () => provider.forceFlush(),
     async shutdown() {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
