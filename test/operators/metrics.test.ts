@@ -114,6 +114,25 @@ describeDocker('/metrics', () => {
     expect(text).not.toContain('00000000dead');
   });
 
+  it('labels the playground and its assets as routes, not as unmatched', async () => {
+    const route = (t: string, r: string) =>
+      sample(t, 'job_runner_http_requests_total', { method: 'GET', route: r, status: '200' });
+    const before = await scrape();
+    for (const asset of ['/', '/playground/app.js', '/playground/ace/ace.js']) {
+      const res = await fetch(`${server.url}${asset}`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    // Counted when each response closes, a moment after the client has read it.
+    const after = await eventually('the three requests to be counted', async () => {
+      const t = await scrape();
+      return route(t, '/playground/*') - route(before, '/playground/*') >= 2 && t;
+    });
+    expect(route(after, '/') - route(before, '/')).toBe(1);
+    expect(route(after, '/playground/*') - route(before, '/playground/*')).toBe(2);
+    expect(after).not.toContain('/playground/app.js');
+  });
+
   it('shows a running sandbox while a job runs, and none after it is canceled', async () => {
     const id = await client.submit({ code: 'import time\ntime.sleep(60)' });
     await client.waitStatus(id, 'running');

@@ -20,7 +20,9 @@ export function httpMetrics(metrics: PlatformMetrics, adminBasePath: string): Re
 function routeOf(req: Request, adminBasePath: string): string {
   const url = req.originalUrl.split('?')[0] ?? '';
   if (url === adminBasePath || url.startsWith(`${adminBasePath}/`)) return `${adminBasePath}/*`;
+  // Static files: one label each for the documents and the playground's assets, whatever file.
   if (url.startsWith('/docs/')) return '/docs/*';
+  if (url.startsWith('/playground/')) return '/playground/*';
   const route = req.route as { path?: unknown } | undefined;
   if (route && typeof route.path === 'string') return req.baseUrl + route.path;
   return 'unmatched';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { STALLED_REASON } from './bullmq-internals';
+import { CREATED_MS_FIELD, STALLED_REASON } from './bullmq-internals';
 import { createQueue } from './create-queue';
 import { KEY_PREFIX } from './queue-names';
 
@@ -39,6 +39,24 @@ describe('BullMQ beyond its API', () => {
       throw new Error('the job never failed for stalling');
     } finally {
       await checker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+
+  it("keeps a job's creation time in CREATED_MS_FIELD of its hash, as job.timestamp", async () => {
+    const redis = new Redis(process.env.TEST_REDIS_URL!, { maxRetriesPerRequest: null });
+    const queue = createQueue(`t-${randomUUID().slice(0, 8)}`, redis, {
+      attempts: 1,
+      backoffMs: 0,
+    });
+    try {
+      const job = await queue.add('run', { spec: {} as never, files: { code: [], input: [] } });
+      const stored = await redis.hget(queue.toKey(job.id!), CREATED_MS_FIELD);
+      expect(Number(stored)).toBe(job.timestamp);
+      expect(job.timestamp).toBeGreaterThan(Date.now() - 60_000);
+    } finally {
       await queue.obliterate({ force: true });
       await queue.close();
       redis.disconnect();

@@ -1,5 +1,6 @@
 import type { JobType, Queue } from 'bullmq';
 import { InvalidInputError } from '../errors/invalid-input-error';
+import { CREATED_MS_FIELD } from '../queue/bullmq-internals';
 import type { JobData } from '../queue/job-data';
 import { toJobView, type JobStatus, type JobView } from '../queue/job-view';
 import type { RedisClient } from '../queue/redis-client';
@@ -77,7 +78,7 @@ export async function listJobs(
   const position = new Map(inLine.map((id, i) => [id, i + 1]));
 
   const read = redis.pipeline();
-  for (const id of ids) read.hget(queue.toKey(id), 'timestamp');
+  for (const id of ids) read.hget(queue.toKey(id), CREATED_MS_FIELD);
   const created = (await read.exec()) ?? [];
   let entries: Entry[] = ids
     .map((id, i) => ({ id, createdMs: Number(created[i]?.[1] ?? NaN) }))
