@@ -28,6 +28,7 @@ export { startsOf } from './queue/attempts';
 export { isJobId } from './queue/job-id';
 export { createQueue } from './queue/create-queue';
 export { redisConnection } from './queue/redis-connection';
+export { closeOver, CLOSE_GRACE_MS } from './queue/close-over';
 export type { ConnectionBehaviour } from './queue/redis-connection';
 export { isCluster } from './queue/redis-client';
 export type { RedisClient, RedisTarget } from './queue/redis-client';

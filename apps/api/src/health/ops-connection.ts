@@ -1,6 +1,12 @@
 import { once } from 'node:events';
 import { Queue } from 'bullmq';
-import { keyPrefix, redisConnection, type RedisClient, type RedisTarget } from '@job-runner/jobs';
+import {
+  closeOver,
+  keyPrefix,
+  redisConnection,
+  type RedisClient,
+  type RedisTarget,
+} from '@job-runner/jobs';
 import type { Logger } from '@job-runner/logger';
 import { withTimeout } from './with-timeout';
 
@@ -30,7 +36,7 @@ export async function opsConnection(
     redis,
     queue,
     async close() {
-      await queue.close().catch(() => undefined);
+      await closeOver(redis, () => queue.close());
       redis.disconnect();
     },
   };

@@ -1,6 +1,7 @@
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
+  closeOver,
   keyPrefix,
   redisConnection,
   startsOf,
@@ -245,7 +246,9 @@ export class PlatformMetrics {
   }
 
   async close(): Promise<void> {
-    await this.events?.close().catch(() => undefined);
+    const events = this.events;
+    if (events && this.eventsConnection)
+      await closeOver(this.eventsConnection, () => events.close());
     this.eventsConnection?.disconnect();
   }
 }

@@ -9,6 +9,7 @@ import { createCallbackProcessor } from './callback-processor';
 import { callbackQueueName, createCallbackQueue } from './callback-queue';
 import { bullmqTelemetry } from '../telemetry/bullmq-telemetry';
 import { enqueueCallback } from './enqueue-callback';
+import { CLOSE_GRACE_MS, closeOver } from '../queue/close-over';
 
 /**
  * Deliveries one process makes at once. They wait on the network, not on the CPU; a receiver
@@ -90,7 +91,15 @@ export class CallbackWorker {
 
   /** Lets attempts under way end (each within CALLBACK_TIMEOUT_MS), then stops. */
   async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close().catch(() => undefined);
+    const { connection } = this.opts;
+    const worker = this.worker;
+    // An attempt under way ends within CALLBACK_TIMEOUT_MS; BullMQ's close is bounded past that.
+    if (worker)
+      await closeOver(
+        connection,
+        () => worker.close(),
+        this.opts.config.callbacks.timeoutMs + CLOSE_GRACE_MS,
+      );
+    await closeOver(connection, () => this.queue.close());
   }
 }

@@ -24,6 +24,7 @@ import { visibleTo, type FileInfo, type JobData } from '../queue/job-data';
 import { jobName } from '../queue/job-name';
 import { hasEnded, toJobView, type JobView } from '../queue/job-view';
 import { cancelChannel, keyBase, keyPrefix } from '../queue/queue-names';
+import { closeOver } from '../queue/close-over';
 import type { RedisClient } from '../queue/redis-client';
 import { redisConnection } from '../queue/redis-connection';
 import type { JobSpec } from '../spec/job-spec';
@@ -320,14 +321,19 @@ export class JobService {
   }
 
   async close(): Promise<void> {
-    // Connections handed to BullMQ stay ours to close.
-    await this.follower?.close();
+    // Connections handed to BullMQ stay ours to close. Each close is bounded (closeOver): a
+    // stop must end even while Redis is away.
+    const follower = this.follower;
+    if (follower && this.followerConnection)
+      await closeOver(this.followerConnection, () => follower.close());
     this.followerConnection?.disconnect();
-    await this.queueEvents?.close().catch(() => undefined);
+    const events = this.queueEvents;
+    if (events && this.eventsConnection)
+      await closeOver(this.eventsConnection, () => events.close());
     this.eventsConnection?.disconnect();
-    await this.queue.close().catch(() => undefined);
-    await this.callbacks.close().catch(() => undefined);
-    await this.connection.quit().catch(() => undefined);
+    await closeOver(this.connection, () => this.queue.close());
+    await closeOver(this.connection, () => this.callbacks.close());
+    await closeOver(this.connection, () => this.connection.quit());
     this.store.close();
   }
 }

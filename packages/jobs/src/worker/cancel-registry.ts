@@ -10,6 +10,7 @@ export const CANCEL = 'cancel';
  */
 export class CancelRegistry {
   private readonly running = new Map<string, AbortController>();
+  private waiters: Array<() => void> = [];
 
   register(jobId: string): AbortSignal {
     const controller = new AbortController();
@@ -19,6 +20,14 @@ export class CancelRegistry {
 
   release(jobId: string): void {
     this.running.delete(jobId);
+    if (this.running.size > 0) return;
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  /** Resolves once no run is left (at once when none runs). */
+  idle(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   cancel(jobId: string): boolean {

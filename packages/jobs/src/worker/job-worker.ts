@@ -15,6 +15,7 @@ import { STALLED_REASON } from '../queue/bullmq-internals';
 import { createQueue } from '../queue/create-queue';
 import type { JobData, RunSummary } from '../queue/job-data';
 import { cancelChannel, keyBase, keyPrefix } from '../queue/queue-names';
+import { closeOver } from '../queue/close-over';
 import type { RedisClient } from '../queue/redis-client';
 import { redisConnection } from '../queue/redis-connection';
 import { CancelRegistry } from './cancel-registry';
@@ -224,17 +225,18 @@ export class JobWorker {
    */
   async shutdown(graceMs = this.opts.config.lifecycle.shutdownGraceSec * 1000): Promise<void> {
     if (this.worker) {
-      const closing = this.worker.close();
+      void this.worker.close(); // takes no new job from here on; awaited in close()
+      const idle = this.cancels.idle();
       let timer: NodeJS.Timeout | undefined;
       const late = await Promise.race([
-        closing.then(() => false),
+        idle.then(() => false),
         new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
       ]);
       clearTimeout(timer);
       if (late) {
         const ids = this.cancels.handBackAll();
         this.log.warn('grace period over: handing running jobs back', { jobs: ids });
-        await closing;
+        await idle;
       }
     }
     await this.close();
@@ -243,14 +245,25 @@ export class JobWorker {
   /** Closes once running jobs have ended, however long that takes (`shutdown` bounds it). */
   async close(): Promise<void> {
     this.closing = true;
-    await this.worker?.close();
+    const worker = this.worker;
+    if (worker) {
+      const closing = worker.close(); // takes no new job from here on
+      // The running jobs end first, however long that takes: that wait is theirs. Only then is
+      // BullMQ's close bounded (closeOver): after a Redis outage it can wait for ever on a
+      // blocking connection still in its reconnect back-off, and a stop must end.
+      await this.cancels.idle();
+      await closeOver(this.connection, () => closing);
+    }
     await this.callbacks?.close();
     await this.engineDown;
     await this.runner.close?.();
-    await this.upkeep?.stop();
-    await this.queue?.close().catch(() => undefined);
-    await this.subscriber.quit().catch(() => undefined);
-    await this.connection.quit().catch(() => undefined);
+    // Its ticks talk to Redis on this connection: a tick waiting for Redis must not hold the stop.
+    const upkeep = this.upkeep;
+    if (upkeep) await closeOver(this.connection, () => upkeep.stop());
+    const queue = this.queue;
+    if (queue) await closeOver(this.connection, () => queue.close());
+    await closeOver(this.subscriber, () => this.subscriber.quit());
+    await closeOver(this.connection, () => this.connection.quit());
     this.files?.close();
   }
 }
